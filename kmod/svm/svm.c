@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The AMD SVM backend (APM vol. 2, chapter 15): probe, per-CPU enable, the
+ * VMCB, ASIDs, entering the guest and decoding #VMEXIT into a struct
+ * vmm_exit. Emulation lives in common code.
+ */
+#define pr_fmt(fmt) "vmm: svm: " fmt
+
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/special_insns.h>
+
+#include <vmm/svm.h>
+
+#include "../backend.h"
+#include "npt.h"
+
+void vmm_svm_enter(u64 *gprs, u64 vmcb_pa, u64 host_save_pa);
+
+/* Per host CPU: the VMRUN host-state area (VM_HSAVE_PA), the area VMSAVE
+ * keeps the host's FS/GS/TR/... in, and the ASID allocator. */
+struct svm_cpu {
+	struct page *hsave;
+	struct page *host_save;
+	u32 next_asid;
+	u64 asid_generation;
+};
+
+static DEFINE_PER_CPU(struct svm_cpu, svm_cpu);
+static u32 svm_max_asid;
+static bool svm_has_nrips;
+/* All I/O ports and MSRs intercepted: one pair of maps serves every VM. */
+static void *svm_iopm;
+static void *svm_msrpm;
+
+struct svm_vcpu {
+	struct vmcb *vmcb;
+	u64 vmcb_pa;
+	u64 asid_generation; /* of the CPU it got its ASID on; 0: none */
+	int asid_cpu;
+	u64 cr4_shadow_mce;  /* CR4.MCE as userspace set it (see set_cr4) */
+};
+
+static struct svm_vcpu *to_svm(struct vmm_vcpu *vcpu)
+{
+	return vcpu->priv;
+}
+
+static struct npt *to_npt(struct vmm_vm *vm)
+{
+	return vm->priv;
+}
+
+/* --- probe and per-CPU enable ------------------------------------------ */
+
+static int svm_probe(void)
+{
+	u32 eax, ebx, ecx, edx;
+	u64 vm_cr;
+
+	if (boot_cpu_data.x86_vendor != X86_VENDOR_AMD &&
+	    boot_cpu_data.x86_vendor != X86_VENDOR_HYGON)
+		return -ENODEV;
+	if (!boot_cpu_has(X86_FEATURE_SVM)) {
+		pr_err("this AMD CPU has no SVM\n");
+		return -ENODEV;
+	}
+	rdmsrl(MSR_AMD_VM_CR, vm_cr);
+	if (vm_cr & VM_CR_SVMDIS) {
+		pr_err("SVM is disabled by the firmware (VM_CR.SVMDIS): enable it in the BIOS setup\n");
+		return -ENODEV;
+	}
+	cpuid(CPUID_SVM_FEATURES, &eax, &ebx, &ecx, &edx);
+	if (!(edx & SVM_FEATURE_NPT)) {
+		pr_err("SVM without nested paging (NPT) is not supported\n");
+		return -ENODEV;
+	}
+	svm_max_asid = ebx - 1; /* ASID 0 is the host's */
+	svm_has_nrips = edx & SVM_FEATURE_NRIPS;
+	if (svm_max_asid < 1) {
+		pr_err("no guest ASIDs\n");
+		return -ENODEV;
+	}
+	pr_info("SVM with NPT, %u ASIDs, nrips %s\n", svm_max_asid,
+		svm_has_nrips ? "yes" : "no");
+	return 0;
+}
+
+static int svm_cpu_enable(void)
+{
+	struct svm_cpu *sc = this_cpu_ptr(&svm_cpu);
+	u64 efer;
+
+	rdmsrl(MSR_EFER, efer);
+	if (efer & EFER_SVME) {
+		pr_err_ratelimited("CPU %d: EFER.SVME is already set: another hypervisor (kvm-amd?) is active\n",
+				   smp_processor_id());
+		return -EBUSY;
+	}
+	wrmsrl(MSR_AMD_VM_HSAVE_PA, page_to_phys(sc->hsave));
+	wrmsrl(MSR_EFER, efer | EFER_SVME);
+	/* A new generation: ASIDs handed out before are stale here. */
+	sc->asid_generation++;
+	sc->next_asid = svm_max_asid + 1;
+	return 0;
+}
+
+static void svm_cpu_disable(void)
+{
+	u64 efer;
+
+	wrmsrl(MSR_AMD_VM_HSAVE_PA, 0);
+	rdmsrl(MSR_EFER, efer);
+	wrmsrl(MSR_EFER, efer & ~EFER_SVME);
+}
+
+static void svm_teardown(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct svm_cpu *sc = per_cpu_ptr(&svm_cpu, cpu);
+
+		if (sc->hsave)
+			__free_page(sc->hsave);
+		if (sc->host_save)
+			__free_page(sc->host_save);
+		sc->hsave = sc->host_save = NULL;
+	}
+	free_pages((unsigned long)svm_iopm, get_order(SVM_IOPM_SIZE));
+	free_pages((unsigned long)svm_msrpm, get_order(SVM_MSRPM_SIZE));
+	svm_iopm = svm_msrpm = NULL;
+}
+
+static int svm_setup(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct svm_cpu *sc = per_cpu_ptr(&svm_cpu, cpu);
+
+		sc->hsave = alloc_pages_node(cpu_to_node(cpu),
+					     GFP_KERNEL | __GFP_ZERO, 0);
+		sc->host_save = alloc_pages_node(cpu_to_node(cpu),
+						 GFP_KERNEL | __GFP_ZERO, 0);
+		if (!sc->hsave || !sc->host_save)
+			goto err;
+	}
+	svm_iopm = (void *)__get_free_pages(GFP_KERNEL, get_order(SVM_IOPM_SIZE));
+	svm_msrpm = (void *)__get_free_pages(GFP_KERNEL, get_order(SVM_MSRPM_SIZE));
+	if (!svm_iopm || !svm_msrpm)
+		goto err;
+	memset(svm_iopm, 0xff, SVM_IOPM_SIZE);
+	memset(svm_msrpm, 0xff, SVM_MSRPM_SIZE);
+	return 0;
+err:
+	svm_teardown();
+	return -ENOMEM;
+}
+
+/* --- guest-physical memory --------------------------------------------- */
+
+static int svm_vm_init(struct vmm_vm *vm)
+{
+	struct npt *npt = kzalloc(sizeof(*npt), GFP_KERNEL_ACCOUNT);
+	int r;
+
+	if (!npt)
+		return -ENOMEM;
+	r = npt_init(npt);
+	if (r) {
+		kfree(npt);
+		return r;
+	}
+	vm->priv = npt;
+	return 0;
+}
+
+static void svm_vm_destroy(struct vmm_vm *vm)
+{
+	npt_destroy(to_npt(vm));
+	kfree(vm->priv);
+	vm->priv = NULL;
+}
+
+static u64 svm_max_gpa(struct vmm_vm *vm)
+{
+	return npt_max_gpa(to_npt(vm));
+}
+
+static int svm_map_page(struct vmm_vm *vm, u64 gpa, u64 hpa)
+{
+	return npt_map_4k(to_npt(vm), gpa, hpa);
+}
+
+static void svm_unmap_range(struct vmm_vm *vm, u64 gpa, u64 size)
+{
+	npt_unmap_range(to_npt(vm), gpa, size, vmm_release_guest_page);
+}
+
+/* --- the VMCB ------------------------------------------------------------ */
+
+static void init_controls(struct vmcb_control *c, struct vmm_vm *vm)
+{
+	/* Host interrupts and NMIs must leave the guest; instructions that
+	 * would reach real hardware state (I/O, MSRs, INVD, the SVM
+	 * instructions, MONITOR/MWAIT, XSETBV) trap; SHUTDOWN must never
+	 * reach the host CPU. */
+	c->intercept_exc = SVM_INTERCEPT_EXC(X86_VEC_MC);
+	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
+			     SVM_INTERCEPT_SMI | SVM_INTERCEPT_INIT |
+			     SVM_INTERCEPT_RDPMC | SVM_INTERCEPT_CPUID |
+			     SVM_INTERCEPT_RSM | SVM_INTERCEPT_INVD |
+			     SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA |
+			     SVM_INTERCEPT_IOIO_PROT | SVM_INTERCEPT_MSR_PROT |
+			     SVM_INTERCEPT_TASK_SWITCH |
+			     SVM_INTERCEPT_FERR_FREEZE | SVM_INTERCEPT_SHUTDOWN;
+	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
+			     SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
+			     SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_WBINVD |
+			     SVM_INTERCEPT_MONITOR | SVM_INTERCEPT_MWAIT |
+			     SVM_INTERCEPT_MWAIT_COND | SVM_INTERCEPT_XSETBV |
+			     SVM_INTERCEPT_RDPRU;
+	c->iopm_base_pa = __pa(svm_iopm);
+	c->msrpm_base_pa = __pa(svm_msrpm);
+	/* Guest RFLAGS.IF masks only virtual interrupts; physical ones are
+	 * the host's (15.21.1). */
+	c->int_ctl = SVM_V_INTR_MASKING;
+	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+	c->nested_cr3 = npt_root_pa(to_npt(vm));
+}
+
+static void set_seg(struct vmcb_seg *s, u16 sel, u64 base, u32 limit, u16 attrib)
+{
+	s->selector = sel;
+	s->base = base;
+	s->limit = limit;
+	s->attrib = attrib;
+}
+
+/* RESET state (SDM vol. 3, 9.1.1; APM vol. 2, 14.1.3), as KVM gives it. */
+static void svm_vcpu_reset(struct vmm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb *vmcb = svm->vmcb;
+	struct vmcb_save *s = &vmcb->save;
+
+	memset(vmcb, 0, sizeof(*vmcb));
+	init_controls(&vmcb->control, vcpu->vm);
+	svm->asid_generation = 0;
+	svm->cr4_shadow_mce = 0;
+
+	/* code: present, read/exec, accessed; data: present, read/write,
+	 * accessed; LDT and busy 16-bit TSS descriptors for LDTR/TR. */
+	set_seg(&s->cs, X86_RESET_CS_SELECTOR, X86_RESET_CS_BASE, 0xffff, 0x9b);
+	set_seg(&s->ds, 0, 0, 0xffff, 0x93);
+	set_seg(&s->es, 0, 0, 0xffff, 0x93);
+	set_seg(&s->ss, 0, 0, 0xffff, 0x93);
+	set_seg(&s->fs, 0, 0, 0xffff, 0x93);
+	set_seg(&s->gs, 0, 0, 0xffff, 0x93);
+	set_seg(&s->gdtr, 0, 0, 0xffff, 0);
+	set_seg(&s->idtr, 0, 0, 0xffff, 0);
+	set_seg(&s->ldtr, 0, 0, 0xffff, 0x82);
+	set_seg(&s->tr, 0, 0, 0xffff, 0x8b);
+	s->cpl = 0;
+	s->cr0 = X86_RESET_CR0;
+	s->cr4 = CR4_MCE; /* see svm_set_sregs */
+	/* VMRUN refuses a guest without EFER.SVME (15.5.1); the guest never
+	 * sees it (EFER reads are intercepted, KVM_GET_SREGS masks it). */
+	s->efer = X86_EFER_SVME;
+	s->dr6 = X86_RESET_DR6;
+	s->dr7 = X86_RESET_DR7;
+	s->g_pat = X86_PAT_RESET;
+
+	memset(vcpu->gprs, 0, sizeof(vcpu->gprs));
+	vcpu->gprs[GPR_RDX] = X86_RESET_RDX;
+	vcpu->rip = X86_RESET_RIP;
+	vcpu->rflags = X86_RFLAGS_FIXED;
+	vcpu->pio.active = false;
+}
+
+static int svm_vcpu_create(struct vmm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = kzalloc(sizeof(*svm), GFP_KERNEL_ACCOUNT);
+
+	if (!svm)
+		return -ENOMEM;
+	svm->vmcb = (struct vmcb *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!svm->vmcb) {
+		kfree(svm);
+		return -ENOMEM;
+	}
+	svm->vmcb_pa = __pa(svm->vmcb);
+	svm->asid_cpu = -1;
+	vcpu->priv = svm;
+	return 0;
+}
+
+static void svm_vcpu_free(struct vmm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	free_page((unsigned long)svm->vmcb);
+	kfree(svm);
+	vcpu->priv = NULL;
+}
+
+/* --- KVM_GET/SET_SREGS --------------------------------------------------- */
+
+static void seg_to_kvm(const struct vmcb_seg *s, struct kvm_segment *k)
+{
+	u16 a = s->attrib;
+
+	k->base = s->base;
+	k->limit = s->limit;
+	k->selector = s->selector;
+	k->type = a & SVM_SEG_TYPE_MASK;
+	k->s = (a >> SVM_SEG_S_SHIFT) & 1;
+	k->dpl = (a >> SVM_SEG_DPL_SHIFT) & 3;
+	k->present = (a >> SVM_SEG_P_SHIFT) & 1;
+	k->avl = (a >> SVM_SEG_AVL_SHIFT) & 1;
+	k->l = (a >> SVM_SEG_L_SHIFT) & 1;
+	k->db = (a >> SVM_SEG_DB_SHIFT) & 1;
+	/* SVM does not use the G bit (15.5.1); report the one that matches
+	 * the limit, as KVM does. */
+	k->g = s->limit > 0xfffff;
+	k->unusable = !k->present;
+	k->padding = 0;
+}
+
+static void seg_from_kvm(struct vmcb_seg *s, const struct kvm_segment *k)
+{
+	s->base = k->base;
+	s->limit = k->limit;
+	s->selector = k->selector;
+	s->attrib = (k->type & SVM_SEG_TYPE_MASK) |
+		    (k->s & 1) << SVM_SEG_S_SHIFT |
+		    (k->dpl & 3) << SVM_SEG_DPL_SHIFT |
+		    ((k->present & 1) && !k->unusable) << SVM_SEG_P_SHIFT |
+		    (k->avl & 1) << SVM_SEG_AVL_SHIFT |
+		    (k->l & 1) << SVM_SEG_L_SHIFT |
+		    (k->db & 1) << SVM_SEG_DB_SHIFT |
+		    (k->g & 1) << SVM_SEG_G_SHIFT;
+}
+
+static void svm_get_sregs(struct vmm_vcpu *vcpu, struct kvm_sregs *k)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	const struct vmcb_save *s = &svm->vmcb->save;
+
+	seg_to_kvm(&s->cs, &k->cs);
+	seg_to_kvm(&s->ds, &k->ds);
+	seg_to_kvm(&s->es, &k->es);
+	seg_to_kvm(&s->fs, &k->fs);
+	seg_to_kvm(&s->gs, &k->gs);
+	seg_to_kvm(&s->ss, &k->ss);
+	seg_to_kvm(&s->tr, &k->tr);
+	seg_to_kvm(&s->ldtr, &k->ldt);
+	/* The same normalisations KVM applies, so a state read here can be
+	 * written to any KVM: the descriptor cache always has the accessed
+	 * bit of usable data segments and the busy bit of TR; SS.DPL is the
+	 * CPL; an unusable SS has no D/B. */
+	if (!k->ds.unusable) k->ds.type |= 1;
+	if (!k->es.unusable) k->es.type |= 1;
+	if (!k->fs.unusable) k->fs.type |= 1;
+	if (!k->gs.unusable) k->gs.type |= 1;
+	k->tr.type |= 2;
+	k->ss.dpl = s->cpl;
+	if (k->ss.unusable)
+		k->ss.db = 0;
+
+	k->gdt.base = s->gdtr.base;
+	k->gdt.limit = s->gdtr.limit;
+	k->idt.base = s->idtr.base;
+	k->idt.limit = s->idtr.limit;
+	k->cr0 = s->cr0;
+	k->cr2 = s->cr2;
+	k->cr3 = s->cr3;
+	k->cr4 = (s->cr4 & ~CR4_MCE) | svm->cr4_shadow_mce;
+	k->cr8 = svm->vmcb->control.int_ctl & SVM_V_TPR_MASK & 0xf;
+	k->efer = s->efer & ~X86_EFER_SVME;
+	memset(k->interrupt_bitmap, 0, sizeof(k->interrupt_bitmap));
+}
+
+static void svm_set_sregs(struct vmm_vcpu *vcpu, const struct kvm_sregs *k)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb *vmcb = svm->vmcb;
+	struct vmcb_save *s = &vmcb->save;
+
+	seg_from_kvm(&s->cs, &k->cs);
+	seg_from_kvm(&s->ds, &k->ds);
+	seg_from_kvm(&s->es, &k->es);
+	seg_from_kvm(&s->fs, &k->fs);
+	seg_from_kvm(&s->gs, &k->gs);
+	seg_from_kvm(&s->ss, &k->ss);
+	seg_from_kvm(&s->tr, &k->tr);
+	seg_from_kvm(&s->ldtr, &k->ldt);
+	/* The CPL lives apart in the VMCB; SS.DPL is it (APM vol. 2, 15.5.1). */
+	s->cpl = k->ss.dpl & 3;
+	s->gdtr.base = k->gdt.base;
+	s->gdtr.limit = k->gdt.limit;
+	s->idtr.base = k->idt.base;
+	s->idtr.limit = k->idt.limit;
+	s->cr0 = k->cr0;
+	s->cr2 = k->cr2;
+	s->cr3 = k->cr3;
+	/* Machine checks stay enabled while the guest runs, or a host #MC
+	 * would shut the CPU down; userspace still reads back its own bit. */
+	svm->cr4_shadow_mce = k->cr4 & CR4_MCE;
+	s->cr4 = k->cr4 | CR4_MCE;
+	s->efer = k->efer | X86_EFER_SVME;
+	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~SVM_V_TPR_MASK) |
+				(k->cr8 & 0xf);
+}
+
+/* --- running ------------------------------------------------------------- */
+
+/*
+ * ASIDs tag the guest's TLB entries (15.16). Each host CPU hands them out in
+ * generations; a vCPU takes a fresh one whenever it lands on another CPU or
+ * its old one is from an older generation, and running out starts a new
+ * generation with a flush of all ASIDs on that CPU. A vCPU drops its ASID
+ * to forget its translations (flush_guest_tlb).
+ */
+static void assign_asid(struct svm_vcpu *svm, int cpu)
+{
+	struct svm_cpu *sc = per_cpu_ptr(&svm_cpu, cpu);
+	struct vmcb_control *c = &svm->vmcb->control;
+
+	if (svm->asid_cpu == cpu && svm->asid_generation == sc->asid_generation)
+		return;
+	if (sc->next_asid > svm_max_asid) {
+		sc->asid_generation++;
+		sc->next_asid = 1;
+		c->tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
+	}
+	c->asid = sc->next_asid++;
+	svm->asid_generation = sc->asid_generation;
+	svm->asid_cpu = cpu;
+}
+
+static void svm_flush_guest_tlb(struct vmm_vcpu *vcpu)
+{
+	to_svm(vcpu)->asid_generation = 0;
+}
+
+static void svm_queue_exception(struct vmm_vcpu *vcpu, u8 vector)
+{
+	to_svm(vcpu)->vmcb->control.event_inj =
+		vector | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID;
+}
+
+/*
+ * An exit in the middle of delivering an event (e.g. a nested page fault
+ * on the IDT) loses the event unless it is injected again (15.7.2). Soft
+ * interrupts and INT3/INTO are not: RIP still points at the instruction,
+ * which raises them again when it re-executes.
+ */
+static void reinject_interrupted_event(struct vmcb_control *c)
+{
+	u64 info = c->exit_int_info;
+	u64 type = info & SVM_EVTINJ_TYPE_MASK;
+	u8 vector = info & SVM_EVTINJ_VECTOR_MASK;
+
+	c->event_inj = 0;
+	if (!(info & SVM_EVTINJ_VALID) || type == SVM_EVTINJ_TYPE_SOFT)
+		return;
+	if (type == SVM_EVTINJ_TYPE_EXEPT &&
+	    (vector == X86_VEC_BP || vector == X86_VEC_OF))
+		return;
+	c->event_inj = info;
+}
+
+static void decode_ioio(const struct vmcb_control *c, struct vmm_exit *exit)
+{
+	u64 info = c->exit_info_1;
+
+	exit->reason = VMM_EXIT_IO;
+	exit->io.in = info & SVM_IOIO_TYPE_IN;
+	exit->io.string = info & (SVM_IOIO_STR | SVM_IOIO_REP);
+	exit->io.port = info >> SVM_IOIO_PORT_SHIFT;
+	/* SZ8/SZ16/SZ32 are one-hot bits 4..6: 1, 2 or 4 bytes */
+	exit->io.size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
+	/* The next RIP is in EXITINFO2 even without the NRIP feature. */
+	exit->io.next_rip = c->exit_info_2;
+}
+
+static void decode_exit(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
+{
+	const struct vmcb_control *c = &to_svm(vcpu)->vmcb->control;
+
+	exit->hw_code = c->exit_code;
+	exit->unhandled.info1 = c->exit_info_1;
+	exit->unhandled.info2 = c->exit_info_2;
+
+	switch (c->exit_code) {
+	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI:
+	case SVM_EXIT_SMI:
+	case SVM_EXIT_INIT:
+		/* The host takes it once GIF and IF are set again. */
+		exit->reason = VMM_EXIT_NONE;
+		break;
+	case SVM_EXIT_IOIO:
+		decode_ioio(c, exit);
+		break;
+	case SVM_EXIT_HLT:
+		exit->reason = VMM_EXIT_HLT;
+		/* HLT is one byte (F4); prefixes on it are not used. */
+		exit->hlt.next_rip = svm_has_nrips ? c->next_rip : vcpu->rip + 1;
+		break;
+	case SVM_EXIT_SHUTDOWN:
+		exit->reason = VMM_EXIT_SHUTDOWN;
+		break;
+	case SVM_EXIT_NPF:
+		exit->reason = VMM_EXIT_NPF;
+		exit->npf.gpa = c->exit_info_2;
+		exit->npf.present = c->exit_info_1 & SVM_NPF_PRESENT;
+		exit->npf.write = c->exit_info_1 & SVM_NPF_WRITE;
+		exit->npf.fetch = c->exit_info_1 & SVM_NPF_FETCH;
+		break;
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMMCALL:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INVLPGA:
+		/* The guest's CPUID has no SVM: these are undefined to it. */
+		exit->reason = VMM_EXIT_UD;
+		break;
+	case SVM_EXIT_INVALID:
+		exit->reason = VMM_EXIT_FAIL_ENTRY;
+		break;
+	default:
+		exit->reason = VMM_EXIT_UNHANDLED;
+		break;
+	}
+}
+
+static void svm_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb *vmcb = svm->vmcb;
+	struct svm_cpu *sc = this_cpu_ptr(&svm_cpu);
+
+	assign_asid(svm, smp_processor_id());
+	vmcb->save.rax = vcpu->gprs[GPR_RAX];
+	vmcb->save.rsp = vcpu->gprs[GPR_RSP];
+	vmcb->save.rip = vcpu->rip;
+	vmcb->save.rflags = vcpu->rflags;
+	/* Nothing is cached across entries: a vCPU may move between CPUs,
+	 * and common code edits the VMCB freely (15.15). */
+	vmcb->control.clean = 0;
+
+	/*
+	 * GIF clear holds off interrupts and NMIs until STGI; host IF set
+	 * lets a physical interrupt arriving while the guest runs cause the
+	 * INTR intercept (with V_INTR_MASKING, the host's IF governs physical
+	 * interrupts in the guest: 15.21.1, 15.17).
+	 */
+	asm volatile("clgi" ::: "memory");
+	local_irq_enable();
+	vmm_svm_enter(vcpu->gprs, svm->vmcb_pa, page_to_phys(sc->host_save));
+	local_irq_disable();
+	asm volatile("stgi" ::: "memory");
+
+	vcpu->gprs[GPR_RAX] = vmcb->save.rax;
+	vcpu->gprs[GPR_RSP] = vmcb->save.rsp;
+	vcpu->rip = vmcb->save.rip;
+	vcpu->rflags = vmcb->save.rflags;
+	vmcb->control.tlb_control = SVM_TLB_CONTROL_NONE;
+
+	decode_exit(vcpu, exit);
+	if (exit->reason != VMM_EXIT_FAIL_ENTRY)
+		reinject_interrupted_event(&vmcb->control);
+}
+
+const struct vmm_backend vmm_svm_backend = {
+	.name = "svm",
+	.probe = svm_probe,
+	.setup = svm_setup,
+	.teardown = svm_teardown,
+	.cpu_enable = svm_cpu_enable,
+	.cpu_disable = svm_cpu_disable,
+	.vm_init = svm_vm_init,
+	.vm_destroy = svm_vm_destroy,
+	.max_gpa = svm_max_gpa,
+	.map_page = svm_map_page,
+	.unmap_range = svm_unmap_range,
+	.vcpu_create = svm_vcpu_create,
+	.vcpu_free = svm_vcpu_free,
+	.vcpu_reset = svm_vcpu_reset,
+	.get_sregs = svm_get_sregs,
+	.set_sregs = svm_set_sregs,
+	.flush_guest_tlb = svm_flush_guest_tlb,
+	.queue_exception = svm_queue_exception,
+	.run = svm_run,
+};

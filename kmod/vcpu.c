@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vCPU fd: registers, the mmap'ed kvm_run page and KVM_RUN. The run loop
+ * and the handling of exits are vendor-neutral; the backend enters the guest
+ * and says why it left (struct vmm_exit).
+ */
+#define pr_fmt(fmt) "vmm: " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/debugreg.h>
+#include <asm/fpu/api.h>
+
+#include "backend.h"
+
+/*
+ * Requests and kicks. A requester sets the bit and, if the vCPU may be in
+ * guest mode, interrupts its CPU and waits for the interrupt to be taken:
+ * the interrupt forces a #VMEXIT (INTR intercept), and the vCPU checks its
+ * requests with interrupts off right before every entry. The ordering that
+ * makes this safe is the store of ->mode before the load of ->requests on
+ * the vCPU side, against the store of ->requests before the load of ->mode
+ * here (both with full barriers).
+ */
+static void kick_ack(void *unused)
+{
+}
+
+void vmm_vcpu_request(struct vmm_vcpu *vcpu, enum vmm_vcpu_request req)
+{
+	set_bit(req, &vcpu->requests);
+	smp_mb__after_atomic();
+	if (READ_ONCE(vcpu->mode) == VCPU_IN_GUEST)
+		smp_call_function_single(READ_ONCE(vcpu->cpu), kick_ack, NULL, 1);
+}
+
+static void handle_requests(struct vmm_vcpu *vcpu)
+{
+	if (test_and_clear_bit(VCPU_REQ_TLB_FLUSH, &vcpu->requests))
+		vmm_backend->flush_guest_tlb(vcpu);
+}
+
+static void set_internal_error(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON;
+	run->internal.ndata = 4;
+	run->internal.data[0] = exit->hw_code;
+	run->internal.data[1] = vcpu->cpu;
+	run->internal.data[2] = exit->unhandled.info1;
+	run->internal.data[3] = exit->unhandled.info2;
+	pr_info_ratelimited("vcpu %u: exit %#llx (info %#llx %#llx) at rip %#llx not handled yet\n",
+			    vcpu->id, exit->hw_code, exit->unhandled.info1,
+			    exit->unhandled.info2, vcpu->rip);
+}
+
+/* Port I/O goes to userspace; the data is in the page after kvm_run, where
+ * KVM puts it too (KVM_PIO_PAGE_OFFSET). */
+static int handle_io(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
+{
+	struct kvm_run *run = vcpu->run;
+
+	if (exit->io.string) {
+		/* INS/OUTS need the guest's linear addresses: not yet. */
+		set_internal_error(vcpu, exit);
+		return 0;
+	}
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = exit->io.in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
+	run->io.size = exit->io.size;
+	run->io.port = exit->io.port;
+	run->io.count = 1;
+	run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
+	if (!exit->io.in)
+		memcpy(vcpu->pio_data, &vcpu->gprs[GPR_RAX], exit->io.size);
+
+	/* As KVM, RIP stays on the instruction until userspace completes it
+	 * with the next KVM_RUN. */
+	vcpu->pio.active = true;
+	vcpu->pio.in = exit->io.in;
+	vcpu->pio.size = exit->io.size;
+	vcpu->pio.rip = vcpu->rip;
+	vcpu->pio.next_rip = exit->io.next_rip;
+	return 0;
+}
+
+/* The next KVM_RUN finishes the port I/O userspace handled: IN data into
+ * AL/AX/EAX, then past the instruction. Skipped if userspace moved RIP. */
+static void complete_pio(struct vmm_vcpu *vcpu)
+{
+	struct vmm_pending_io *pio = &vcpu->pio;
+	u64 *rax = &vcpu->gprs[GPR_RAX];
+	u32 data = 0;
+
+	if (!pio->active)
+		return;
+	pio->active = false;
+	if (vcpu->rip != pio->rip)
+		return;
+	if (pio->in) {
+		memcpy(&data, vcpu->pio_data, pio->size);
+		switch (pio->size) {
+		case 1:
+			*rax = (*rax & ~0xffull) | (u8)data;
+			break;
+		case 2:
+			*rax = (*rax & ~0xffffull) | (u16)data;
+			break;
+		default: /* a 32-bit destination zero-extends (SDM vol. 1, 3.4.1.1) */
+			*rax = data;
+			break;
+		}
+	}
+	vcpu->rip = pio->next_rip;
+}
+
+/* Returns 1 to re-enter, 0 to return to userspace, -errno to fail KVM_RUN. */
+static int handle_exit(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
+{
+	struct kvm_run *run = vcpu->run;
+
+	switch (exit->reason) {
+	case VMM_EXIT_NONE:
+		return 1;
+	case VMM_EXIT_IO:
+		return handle_io(vcpu, exit);
+	case VMM_EXIT_HLT:
+		/* With the interrupt controller in userspace, HLT is
+		 * userspace's to wait on; RIP is past it, as in KVM. */
+		vcpu->rip = exit->hlt.next_rip;
+		run->exit_reason = KVM_EXIT_HLT;
+		return 0;
+	case VMM_EXIT_SHUTDOWN:
+		/* The CPU state is undefined after a shutdown (APM vol. 2,
+		 * 15.12): INIT it, as KVM does, and tell userspace. */
+		vmm_backend->vcpu_reset(vcpu);
+		run->exit_reason = KVM_EXIT_SHUTDOWN;
+		return 0;
+	case VMM_EXIT_NPF:
+		return vmm_handle_npf(vcpu, exit);
+	case VMM_EXIT_FAIL_ENTRY:
+		run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+		run->fail_entry.hardware_entry_failure_reason = exit->hw_code;
+		run->fail_entry.cpu = vcpu->cpu;
+		pr_info_ratelimited("vcpu %u: entry failed (%#llx): invalid guest state\n",
+				    vcpu->id, exit->hw_code);
+		return 0;
+	case VMM_EXIT_UD:
+		vmm_backend->queue_exception(vcpu, X86_VEC_UD);
+		return 1;
+	case VMM_EXIT_UNHANDLED:
+	default:
+		set_internal_error(vcpu, exit);
+		return 0;
+	}
+}
+
+/* Enter the guest once. Preemption and interrupts are off from the last
+ * check of requests to the exit, so a kick cannot be missed and the vCPU
+ * cannot change host CPU between choosing its ASID and running. */
+static void enter_guest(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
+{
+	preempt_disable();
+	local_irq_disable();
+
+	/* Our FPU state (the guest's) may have been saved away by a context
+	 * switch; reload it before the guest runs. */
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
+
+	WRITE_ONCE(vcpu->cpu, smp_processor_id());
+	WRITE_ONCE(vcpu->mode, VCPU_IN_GUEST);
+	smp_mb();
+	handle_requests(vcpu);
+
+	vmm_backend->run(vcpu, exit);
+
+	WRITE_ONCE(vcpu->mode, VCPU_OUTSIDE_GUEST);
+	/* A #VMEXIT leaves DR7 cleared; give the host its breakpoints back. */
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+
+	local_irq_enable();
+	preempt_enable();
+}
+
+static int vcpu_run(struct vmm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	struct vmm_exit exit;
+	int r;
+
+	complete_pio(vcpu);
+	if (READ_ONCE(run->immediate_exit)) {
+		run->exit_reason = KVM_EXIT_INTR;
+		return -EINTR;
+	}
+
+	/* The guest's FPU/SSE/AVX registers replace this task's for the
+	 * duration (the task's are saved, and restored below). */
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
+	for (;;) {
+		if (signal_pending(current)) {
+			run->exit_reason = KVM_EXIT_INTR;
+			r = -EINTR;
+			break;
+		}
+		cond_resched();
+		enter_guest(vcpu, &exit);
+		r = handle_exit(vcpu, &exit);
+		if (r <= 0)
+			break;
+	}
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
+
+	run->if_flag = !!(vcpu->rflags & X86_RFLAGS_IF);
+	run->apic_base = vcpu->apic_base;
+	run->ready_for_interrupt_injection = 0; /* no KVM_INTERRUPT yet */
+	run->flags = 0;
+	return r;
+}
+
+static void get_regs(struct vmm_vcpu *vcpu, struct kvm_regs *regs)
+{
+	const u64 *g = vcpu->gprs;
+
+	*regs = (struct kvm_regs){
+		.rax = g[GPR_RAX], .rbx = g[GPR_RBX], .rcx = g[GPR_RCX],
+		.rdx = g[GPR_RDX], .rsi = g[GPR_RSI], .rdi = g[GPR_RDI],
+		.rsp = g[GPR_RSP], .rbp = g[GPR_RBP],
+		.r8 = g[GPR_R8], .r9 = g[GPR_R9], .r10 = g[GPR_R10],
+		.r11 = g[GPR_R11], .r12 = g[GPR_R12], .r13 = g[GPR_R13],
+		.r14 = g[GPR_R14], .r15 = g[GPR_R15],
+		.rip = vcpu->rip, .rflags = vcpu->rflags,
+	};
+}
+
+static void set_regs(struct vmm_vcpu *vcpu, const struct kvm_regs *regs)
+{
+	u64 *g = vcpu->gprs;
+
+	g[GPR_RAX] = regs->rax; g[GPR_RBX] = regs->rbx;
+	g[GPR_RCX] = regs->rcx; g[GPR_RDX] = regs->rdx;
+	g[GPR_RSI] = regs->rsi; g[GPR_RDI] = regs->rdi;
+	g[GPR_RSP] = regs->rsp; g[GPR_RBP] = regs->rbp;
+	g[GPR_R8] = regs->r8; g[GPR_R9] = regs->r9;
+	g[GPR_R10] = regs->r10; g[GPR_R11] = regs->r11;
+	g[GPR_R12] = regs->r12; g[GPR_R13] = regs->r13;
+	g[GPR_R14] = regs->r14; g[GPR_R15] = regs->r15;
+	vcpu->rip = regs->rip;
+	vcpu->rflags = regs->rflags | X86_RFLAGS_FIXED;
+}
+
+/* The consistency rules KVM applies to KVM_SET_SREGS, so that a state the
+ * CPU would refuse for a reason userspace could have known is refused here. */
+static bool sregs_valid(const struct kvm_sregs *s)
+{
+	const u64 efer_ok = X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA |
+			    X86_EFER_NXE;
+
+	if (s->efer & ~efer_ok)
+		return false;
+	if ((s->cr0 & CR0_NW) && !(s->cr0 & CR0_CD))
+		return false;
+	if ((s->cr0 & CR0_PG) && !(s->cr0 & CR0_PE))
+		return false;
+	if (s->cr0 >> 32 || s->cr4 >> 32)
+		return false;
+	if ((s->efer & X86_EFER_LME) && (s->cr0 & CR0_PG)) {
+		if (!(s->cr4 & CR4_PAE) || !(s->efer & X86_EFER_LMA))
+			return false;
+	} else if ((s->efer & X86_EFER_LMA) || s->cs.l) {
+		return false;
+	}
+	return true;
+}
+
+static long vcpu_ioctl_locked(struct vmm_vcpu *vcpu, unsigned int ioctl,
+			      void __user *argp)
+{
+	struct kvm_regs regs;
+	struct kvm_sregs *sregs;
+	long r;
+
+	switch (ioctl) {
+	case KVM_RUN:
+		return vcpu_run(vcpu);
+	case KVM_GET_REGS:
+		get_regs(vcpu, &regs);
+		return copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
+	case KVM_SET_REGS:
+		if (copy_from_user(&regs, argp, sizeof(regs)))
+			return -EFAULT;
+		set_regs(vcpu, &regs);
+		return 0;
+	case KVM_GET_SREGS:
+		sregs = kzalloc(sizeof(*sregs), GFP_KERNEL);
+		if (!sregs)
+			return -ENOMEM;
+		vmm_backend->get_sregs(vcpu, sregs);
+		sregs->apic_base = vcpu->apic_base;
+		r = copy_to_user(argp, sregs, sizeof(*sregs)) ? -EFAULT : 0;
+		kfree(sregs);
+		return r;
+	case KVM_SET_SREGS:
+		sregs = memdup_user(argp, sizeof(*sregs));
+		if (IS_ERR(sregs))
+			return PTR_ERR(sregs);
+		r = -EINVAL;
+		if (sregs_valid(sregs)) {
+			vmm_backend->set_sregs(vcpu, sregs);
+			vcpu->apic_base = sregs->apic_base;
+			r = 0;
+		}
+		kfree(sregs);
+		return r;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static long vcpu_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
+{
+	struct vmm_vcpu *vcpu = file->private_data;
+	long r;
+
+	if (vcpu->vm->mm != current->mm)
+		return -EIO;
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+	r = vcpu_ioctl_locked(vcpu, ioctl, (void __user *)arg);
+	mutex_unlock(&vcpu->mutex);
+	return r;
+}
+
+/* mmap: page 0 is struct kvm_run, page 1 the port I/O data. */
+static vm_fault_t vcpu_fault(struct vm_fault *vmf)
+{
+	struct vmm_vcpu *vcpu = vmf->vma->vm_file->private_data;
+	void *addr;
+
+	switch (vmf->pgoff) {
+	case 0:
+		addr = vcpu->run;
+		break;
+	case KVM_PIO_PAGE_OFFSET:
+		addr = vcpu->pio_data;
+		break;
+	default:
+		return VM_FAULT_SIGBUS;
+	}
+	vmf->page = virt_to_page(addr);
+	get_page(vmf->page);
+	return 0;
+}
+
+static const struct vm_operations_struct vcpu_vm_ops = {
+	.fault = vcpu_fault,
+};
+
+static int vcpu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	vma->vm_ops = &vcpu_vm_ops;
+	return 0;
+}
+
+static int vcpu_release(struct inode *inode, struct file *file)
+{
+	struct vmm_vcpu *vcpu = file->private_data;
+
+	/* The vCPU itself lives as long as its VM (KVM does the same). */
+	vmm_vm_put(vcpu->vm);
+	return 0;
+}
+
+static const struct file_operations vcpu_fops = {
+	.owner = THIS_MODULE,
+	.release = vcpu_release,
+	.unlocked_ioctl = vcpu_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = vcpu_mmap,
+	.llseek = noop_llseek,
+};
+
+void vmm_vcpu_free(struct vmm_vcpu *vcpu)
+{
+	vmm_backend->vcpu_free(vcpu);
+	fpu_free_guest_fpstate(&vcpu->guest_fpu);
+	free_page((unsigned long)vcpu->pio_data);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+}
+
+static struct vmm_vcpu *vcpu_alloc(struct vmm_vm *vm, u32 id)
+{
+	struct vmm_vcpu *vcpu;
+
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return NULL;
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->cpu = -1;
+	mutex_init(&vcpu->mutex);
+	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	vcpu->pio_data = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->run || !vcpu->pio_data)
+		goto err_pages;
+	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu))
+		goto err_pages;
+	if (vmm_backend->vcpu_create(vcpu))
+		goto err_fpu;
+	vcpu->apic_base = X86_RESET_APIC_BASE;
+	vmm_backend->vcpu_reset(vcpu);
+	return vcpu;
+
+err_fpu:
+	fpu_free_guest_fpstate(&vcpu->guest_fpu);
+err_pages:
+	free_page((unsigned long)vcpu->pio_data);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+	return NULL;
+}
+
+int vmm_create_vcpu(struct vmm_vm *vm, unsigned long id)
+{
+	struct vmm_vcpu *vcpu;
+	unsigned int i;
+	int fd;
+
+	if (id >= VMM_MAX_VCPUS)
+		return -EINVAL;
+
+	mutex_lock(&vm->lock);
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i]->id == id) {
+			mutex_unlock(&vm->lock);
+			return -EEXIST;
+		}
+	}
+	vcpu = vcpu_alloc(vm, id);
+	if (!vcpu) {
+		mutex_unlock(&vm->lock);
+		return -ENOMEM;
+	}
+	/* The fd's reference on the VM is taken before the fd exists:
+	 * userspace may close it the moment it is installed. */
+	kref_get(&vm->ref);
+	fd = anon_inode_getfd("vmm-vcpu", &vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		vmm_vcpu_free(vcpu);
+		mutex_unlock(&vm->lock);
+		vmm_vm_put(vm); /* not the last: the caller's VM fd holds one */
+		return fd;
+	}
+	vm->vcpus[vm->nr_vcpus++] = vcpu;
+	mutex_unlock(&vm->lock);
+	return fd;
+}

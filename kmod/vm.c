@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VM fd: created by KVM_CREATE_VM, it owns the memslots and the vCPUs.
+ * Every vCPU fd holds a reference on its VM, so the VM (and its pinned guest
+ * memory, nested page tables and vCPUs) goes away with the last fd.
+ */
+#define pr_fmt(fmt) "vmm: " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "backend.h"
+
+static void vm_destroy(struct kref *ref)
+{
+	struct vmm_vm *vm = container_of(ref, struct vmm_vm, ref);
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vmm_vcpu_free(vm->vcpus[i]);
+	vmm_memslots_free(vm);  /* unmaps and unpins guest memory */
+	vmm_backend->vm_destroy(vm);
+	mmdrop(vm->mm);
+	kfree(vm);
+	vmm_hw_put();
+}
+
+void vmm_vm_put(struct vmm_vm *vm)
+{
+	kref_put(&vm->ref, vm_destroy);
+}
+
+static int vm_release(struct inode *inode, struct file *file)
+{
+	vmm_vm_put(file->private_data);
+	return 0;
+}
+
+static long vm_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
+{
+	struct vmm_vm *vm = file->private_data;
+	struct kvm_userspace_memory_region mem;
+
+	/* A VM belongs to the process that made it (as in KVM): its memslots
+	 * name addresses in that process. */
+	if (vm->mm != current->mm)
+		return -EIO;
+
+	switch (ioctl) {
+	case KVM_SET_USER_MEMORY_REGION:
+		if (copy_from_user(&mem, (void __user *)arg, sizeof(mem)))
+			return -EFAULT;
+		return vmm_set_memory_region(vm, &mem);
+	case KVM_CREATE_VCPU:
+		return vmm_create_vcpu(vm, arg);
+	case KVM_CHECK_EXTENSION:
+		return vmm_vm_check_extension(arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations vm_fops = {
+	.owner = THIS_MODULE,
+	.release = vm_release,
+	.unlocked_ioctl = vm_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+int vmm_create_vm(unsigned long type)
+{
+	struct vmm_vm *vm;
+	int r, fd;
+
+	if (type != 0) /* only the default machine type, as KVM on x86 */
+		return -EINVAL;
+
+	r = vmm_hw_get();
+	if (r) {
+		pr_err_ratelimited("cannot turn on %s: another hypervisor holds the CPU (EFER.SVME already set)\n",
+				   vmm_backend->name);
+		return r;
+	}
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm) {
+		r = -ENOMEM;
+		goto err_hw;
+	}
+	kref_init(&vm->ref);
+	mutex_init(&vm->lock);
+	vm->mm = current->mm;
+	mmgrab(vm->mm);
+
+	r = vmm_backend->vm_init(vm);
+	if (r)
+		goto err_free;
+
+	fd = anon_inode_getfd("vmm-vm", &vm_fops, vm, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		r = fd;
+		goto err_backend;
+	}
+	return fd;
+
+err_backend:
+	vmm_backend->vm_destroy(vm);
+err_free:
+	mmdrop(vm->mm);
+	kfree(vm);
+err_hw:
+	vmm_hw_put();
+	return r;
+}
