@@ -17,10 +17,10 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -Wall -Wextra -Werror -std=gnu11 -Iinclude
 LDLIBS  ?=
 
-# Evaluated once (find-kdir says what it picked).
-ifeq ($(origin KDIR),undefined)
-KDIR := $(shell scripts/find-kdir)
-endif
+# KDIR is looked up when the module is built, not when this file is read:
+# 'make check' on a fresh machine installs the headers first.
+KDIR ?=
+kdir = kdir="$(KDIR)"; [ -n "$$kdir" ] || kdir=$$(scripts/find-kdir) || exit 1
 
 TEST_PROGS :=
 
@@ -30,8 +30,8 @@ all: kmod userspace
 # The module is built by kbuild from the top-level Kbuild file (which descends
 # into kmod/); warnings are errors there too (kmod/Kbuild).
 kmod:
-	@test -n "$(KDIR)" || { echo "no kernel build tree: run 'make deps' or pass KDIR=" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	@$(kdir); echo "$(MAKE) -C $$kdir M=$(CURDIR) modules"; \
+	$(MAKE) -C "$$kdir" M=$(CURDIR) modules
 
 -include tests/tests.mk
 
@@ -40,15 +40,20 @@ userspace: $(TEST_PROGS)
 deps:
 	scripts/install-deps
 
-demo: deps all
+# These install what they need first, then build, then run: in that order
+# even under -j.
+demo:
+	scripts/install-deps && $(MAKE) all
 	tests/nested/run --accel vmm -- $(CURDIR)/tests/guests/hello
 
-check: deps all
+check:
+	scripts/install-deps && $(MAKE) all
 	tests/run-checks
 
-bench: deps all
+bench:
+	scripts/install-deps && $(MAKE) all
 	tests/bench/pio
 
 clean:
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	-@$(kdir); $(MAKE) -C "$$kdir" M=$(CURDIR) clean
 	rm -f $(TEST_PROGS)
