@@ -23,6 +23,8 @@ KDIR ?=
 kdir = kdir="$(KDIR)"; [ -n "$$kdir" ] || kdir=$$(scripts/find-kdir) || exit 1
 
 TEST_PROGS :=
+# Unit tests of the module's pure logic, built for userspace (no VT-x/SVM).
+UNIT_TESTS := tests/unit/test-sregs
 
 .PHONY: all kmod userspace deps demo check bench clean
 all: kmod userspace
@@ -35,7 +37,11 @@ kmod:
 
 -include tests/tests.mk
 
-userspace: $(TEST_PROGS)
+userspace: $(TEST_PROGS) $(UNIT_TESTS)
+
+# One step from sources to binary: no userspace .o next to kbuild's objects.
+tests/unit/test-sregs: tests/unit/test_sregs.c kmod/x86/sregs.c kmod/x86/sregs.h $(wildcard include/vmm/*.h)
+	$(CC) $(CFLAGS) -o $@ tests/unit/test_sregs.c kmod/x86/sregs.c -lcmocka
 
 deps:
 	scripts/install-deps
@@ -56,4 +62,4 @@ bench:
 
 clean:
 	-@$(kdir); $(MAKE) -C "$$kdir" M=$(CURDIR) clean
-	rm -f $(TEST_PROGS)
+	rm -f $(TEST_PROGS) $(UNIT_TESTS)

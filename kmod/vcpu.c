@@ -18,6 +18,7 @@
 #include <asm/fpu/api.h>
 
 #include "backend.h"
+#include "x86/sregs.h"
 
 /*
  * Requests and kicks. A requester sets the bit and, if the vCPU may be in
@@ -259,30 +260,6 @@ static void set_regs(struct vmm_vcpu *vcpu, const struct kvm_regs *regs)
 	vcpu->rflags = regs->rflags | X86_RFLAGS_FIXED;
 }
 
-/* The consistency rules KVM applies to KVM_SET_SREGS, so that a state the
- * CPU would refuse for a reason userspace could have known is refused here. */
-static bool sregs_valid(const struct kvm_sregs *s)
-{
-	const u64 efer_ok = X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA |
-			    X86_EFER_NXE;
-
-	if (s->efer & ~efer_ok)
-		return false;
-	if ((s->cr0 & CR0_NW) && !(s->cr0 & CR0_CD))
-		return false;
-	if ((s->cr0 & CR0_PG) && !(s->cr0 & CR0_PE))
-		return false;
-	if (s->cr0 >> 32 || s->cr4 >> 32)
-		return false;
-	if ((s->efer & X86_EFER_LME) && (s->cr0 & CR0_PG)) {
-		if (!(s->cr4 & CR4_PAE) || !(s->efer & X86_EFER_LMA))
-			return false;
-	} else if ((s->efer & X86_EFER_LMA) || s->cs.l) {
-		return false;
-	}
-	return true;
-}
-
 static long vcpu_ioctl_locked(struct vmm_vcpu *vcpu, unsigned int ioctl,
 			      void __user *argp)
 {
@@ -315,7 +292,7 @@ static long vcpu_ioctl_locked(struct vmm_vcpu *vcpu, unsigned int ioctl,
 		if (IS_ERR(sregs))
 			return PTR_ERR(sregs);
 		r = -EINVAL;
-		if (sregs_valid(sregs)) {
+		if (vmm_sregs_valid(sregs)) {
 			vmm_backend->set_sregs(vcpu, sregs);
 			vcpu->apic_base = sregs->apic_base;
 			r = 0;

@@ -18,6 +18,7 @@
 #include <vmm/svm.h>
 
 #include "../backend.h"
+#include "../x86/sregs.h"
 #include "npt.h"
 
 void vmm_svm_enter(u64 *gprs, u64 vmcb_pa, u64 host_save_pa);
@@ -313,55 +314,19 @@ static void svm_vcpu_free(struct vmm_vcpu *vcpu)
 
 /* --- KVM_GET/SET_SREGS --------------------------------------------------- */
 
-static void seg_to_kvm(const struct vmcb_seg *s, struct kvm_segment *k)
-{
-	u16 a = s->attrib;
-
-	k->base = s->base;
-	k->limit = s->limit;
-	k->selector = s->selector;
-	k->type = a & SVM_SEG_TYPE_MASK;
-	k->s = (a >> SVM_SEG_S_SHIFT) & 1;
-	k->dpl = (a >> SVM_SEG_DPL_SHIFT) & 3;
-	k->present = (a >> SVM_SEG_P_SHIFT) & 1;
-	k->avl = (a >> SVM_SEG_AVL_SHIFT) & 1;
-	k->l = (a >> SVM_SEG_L_SHIFT) & 1;
-	k->db = (a >> SVM_SEG_DB_SHIFT) & 1;
-	/* SVM does not use the G bit (15.5.1); report the one that matches
-	 * the limit, as KVM does. */
-	k->g = s->limit > 0xfffff;
-	k->unusable = !k->present;
-	k->padding = 0;
-}
-
-static void seg_from_kvm(struct vmcb_seg *s, const struct kvm_segment *k)
-{
-	s->base = k->base;
-	s->limit = k->limit;
-	s->selector = k->selector;
-	s->attrib = (k->type & SVM_SEG_TYPE_MASK) |
-		    (k->s & 1) << SVM_SEG_S_SHIFT |
-		    (k->dpl & 3) << SVM_SEG_DPL_SHIFT |
-		    ((k->present & 1) && !k->unusable) << SVM_SEG_P_SHIFT |
-		    (k->avl & 1) << SVM_SEG_AVL_SHIFT |
-		    (k->l & 1) << SVM_SEG_L_SHIFT |
-		    (k->db & 1) << SVM_SEG_DB_SHIFT |
-		    (k->g & 1) << SVM_SEG_G_SHIFT;
-}
-
 static void svm_get_sregs(struct vmm_vcpu *vcpu, struct kvm_sregs *k)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	const struct vmcb_save *s = &svm->vmcb->save;
 
-	seg_to_kvm(&s->cs, &k->cs);
-	seg_to_kvm(&s->ds, &k->ds);
-	seg_to_kvm(&s->es, &k->es);
-	seg_to_kvm(&s->fs, &k->fs);
-	seg_to_kvm(&s->gs, &k->gs);
-	seg_to_kvm(&s->ss, &k->ss);
-	seg_to_kvm(&s->tr, &k->tr);
-	seg_to_kvm(&s->ldtr, &k->ldt);
+	vmcb_seg_to_kvm(&s->cs, &k->cs);
+	vmcb_seg_to_kvm(&s->ds, &k->ds);
+	vmcb_seg_to_kvm(&s->es, &k->es);
+	vmcb_seg_to_kvm(&s->fs, &k->fs);
+	vmcb_seg_to_kvm(&s->gs, &k->gs);
+	vmcb_seg_to_kvm(&s->ss, &k->ss);
+	vmcb_seg_to_kvm(&s->tr, &k->tr);
+	vmcb_seg_to_kvm(&s->ldtr, &k->ldt);
 	/* The same normalisations KVM applies, so a state read here can be
 	 * written to any KVM: the descriptor cache always has the accessed
 	 * bit of usable data segments and the busy bit of TR; SS.DPL is the
@@ -394,14 +359,14 @@ static void svm_set_sregs(struct vmm_vcpu *vcpu, const struct kvm_sregs *k)
 	struct vmcb *vmcb = svm->vmcb;
 	struct vmcb_save *s = &vmcb->save;
 
-	seg_from_kvm(&s->cs, &k->cs);
-	seg_from_kvm(&s->ds, &k->ds);
-	seg_from_kvm(&s->es, &k->es);
-	seg_from_kvm(&s->fs, &k->fs);
-	seg_from_kvm(&s->gs, &k->gs);
-	seg_from_kvm(&s->ss, &k->ss);
-	seg_from_kvm(&s->tr, &k->tr);
-	seg_from_kvm(&s->ldtr, &k->ldt);
+	vmcb_seg_from_kvm(&s->cs, &k->cs);
+	vmcb_seg_from_kvm(&s->ds, &k->ds);
+	vmcb_seg_from_kvm(&s->es, &k->es);
+	vmcb_seg_from_kvm(&s->fs, &k->fs);
+	vmcb_seg_from_kvm(&s->gs, &k->gs);
+	vmcb_seg_from_kvm(&s->ss, &k->ss);
+	vmcb_seg_from_kvm(&s->tr, &k->tr);
+	vmcb_seg_from_kvm(&s->ldtr, &k->ldt);
 	/* The CPL lives apart in the VMCB; SS.DPL is it (APM vol. 2, 15.5.1). */
 	s->cpl = k->ss.dpl & 3;
 	s->gdtr.base = k->gdt.base;
