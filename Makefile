@@ -25,6 +25,7 @@ kdir = kdir="$(KDIR)"; [ -n "$$kdir" ] || kdir=$$(scripts/find-kdir) || exit 1
 TEST_PROGS :=
 # Unit tests of the module's pure logic, built for userspace (no VT-x/SVM).
 UNIT_TESTS := tests/unit/test-sregs
+TEST_PROGS += tests/abi/coexist
 
 .PHONY: all kmod userspace deps demo check bench clean
 all: kmod userspace
