@@ -112,7 +112,7 @@
 #define SVM_EXIT_CLGI 0x085
 #define SVM_EXIT_SKINIT 0x086
 #define SVM_EXIT_NPF 0x400
-#define SVM_EXIT_INVALID ((u64)-1) /* VMRUN's consistency checks failed */
+#define SVM_EXIT_INVALID 0xffffffffu /* VMRUN's consistency checks failed */
 
 /* Segment attribute packing in the VMCB (APM vol. 2, 15.5.1) */
 #define SVM_SEG_TYPE_MASK 0xf
@@ -157,7 +157,8 @@ struct vmcb_control {
 	u8 reserved_2[3];
 	u64 int_ctl;          /* 0x060 */
 	u64 int_state;        /* 0x068: bit 0 interrupt shadow */
-	u64 exit_code;        /* 0x070 */
+	u32 exit_code;        /* 0x070: codes fit in 32 bits; -1 is 0xffffffff */
+	u32 exit_code_hi;
 	u64 exit_info_1;      /* 0x078 */
 	u64 exit_info_2;      /* 0x080 */
 	u64 exit_int_info;    /* 0x088 */
