@@ -37,8 +37,11 @@ void vmm_vcpu_request(struct vmm_vcpu *vcpu, enum vmm_vcpu_request req)
 {
 	set_bit(req, &vcpu->requests);
 	smp_mb__after_atomic();
-	if (READ_ONCE(vcpu->mode) == VCPU_IN_GUEST)
+	if (READ_ONCE(vcpu->mode) == VCPU_IN_GUEST) {
+		/* ->cpu was written before ->mode: read it after. */
+		smp_rmb();
 		smp_call_function_single(READ_ONCE(vcpu->cpu), kick_ack, NULL, 1);
+	}
 }
 
 static void handle_requests(struct vmm_vcpu *vcpu)
