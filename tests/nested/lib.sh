@@ -20,7 +20,7 @@ readonly ST_KERNEL=123    # kernel trouble (oops, WARNING, BUG...) in the nested
 # of each stack is named here; prepare adds the dependencies (read from each
 # .ko's .modinfo "depends=") and orders them, because the package ships no
 # modules.dep.
-readonly INITRD_TOP_MODULES="virtio_pci 9pnet_virtio 9p"
+readonly INITRD_TOP_MODULES="virtio_pci 9pnet_virtio 9p overlay"
 readonly KVM_TOP_MODULES="kvm_amd"
 
 : "${NESTED_PROG:=nested}"
@@ -71,11 +71,11 @@ cache_dir() {
 }
 
 # hidden_in_guest PATH: true when the nested host cannot see PATH at the same
-# absolute path (it shares the host root read-only, but mounts fresh tmpfs on
-# /tmp and /run).
+# absolute path (it shares the host root read-only, with a writable overlay
+# on /tmp that still shows the host's files, and a fresh tmpfs on /run).
 hidden_in_guest() {
 	case $1 in
-	/tmp | /tmp/* | /run | /run/*) return 0 ;;
+	/run | /run/*) return 0 ;;
 	esac
 	return 1
 }
