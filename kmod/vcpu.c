@@ -16,6 +16,7 @@
 #include <linux/uaccess.h>
 #include <asm/debugreg.h>
 #include <asm/fpu/api.h>
+#include <asm/mce.h>
 
 #include "backend.h"
 #include "x86/sregs.h"
@@ -64,6 +65,15 @@ static void set_internal_error(struct vmm_vcpu *vcpu, const struct vmm_exit *exi
 	pr_info_ratelimited("vcpu %u: exit %#llx (info %#llx %#llx) at rip %#llx not handled yet\n",
 			    vcpu->id, exit->hw_code, exit->unhandled.info1,
 			    exit->unhandled.info2, vcpu->rip);
+}
+
+static void handle_host_machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = { .cs = 3, .flags = X86_EFLAGS_IF };
+
+	do_machine_check(&regs);
+#endif
 }
 
 /* Port I/O goes to userspace; the data is in the page after kvm_run, where
@@ -133,6 +143,11 @@ static int handle_exit(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 
 	switch (exit->reason) {
 	case VMM_EXIT_NONE:
+		return 1;
+	case VMM_EXIT_MCE:
+		/* The machine check was the host's: hand it to the host's
+		 * handler as if it had hit user mode, as KVM does. */
+		handle_host_machine_check();
 		return 1;
 	case VMM_EXIT_IO:
 		return handle_io(vcpu, exit);

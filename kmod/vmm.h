@@ -85,6 +85,7 @@ struct vmm_vcpu {
 /* What the backend saw at #VMEXIT, in vendor-neutral terms. */
 enum vmm_exit_reason {
 	VMM_EXIT_NONE,        /* host interrupt/NMI: nothing to do, re-enter */
+	VMM_EXIT_MCE,         /* a machine check hit while the guest ran */
 	VMM_EXIT_IO,
 	VMM_EXIT_HLT,
 	VMM_EXIT_SHUTDOWN,    /* triple fault */

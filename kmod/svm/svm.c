@@ -473,6 +473,9 @@ static void decode_exit(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 		/* The host takes it once GIF and IF are set again. */
 		exit->reason = VMM_EXIT_NONE;
 		break;
+	case SVM_EXIT_EXCP_BASE + X86_VEC_MC:
+		exit->reason = VMM_EXIT_MCE;
+		break;
 	case SVM_EXIT_IOIO:
 		decode_ioio(c, exit);
 		break;
