@@ -23,7 +23,7 @@ OBJCOPY ?= objcopy
 NM ?= nm
 
 GUEST_PAYLOADS := rm_io pm_io lm_io regs_echo two_slots triple_fault mmio \
-		  spin touch_pages smp pio_loop hello
+		  spin touch_pages smp pio_loop hello slot_reader
 # Must equal KT_CODE_GPA in tests/lib/guest-layout.h.
 GUEST_CODE_GPA := 0x1000
 

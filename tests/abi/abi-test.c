@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -1101,6 +1102,100 @@ static void test_two_vcpus_concurrently(void **state)
 	assert_int_equal(counter, 2 * SMP_ITERATIONS);
 }
 
+/*
+ * One vCPU moved between host CPUs after every exit (sched_setaffinity): the
+ * module must carry its state along (and give it a fresh ASID there). The
+ * guest counts to SMP_ITERATIONS through OUTs; every value must arrive in
+ * order and the shared counter must end right.
+ */
+static void test_vcpu_migrates_between_cpus(void **state)
+{
+	struct fixture *f = *state;
+	cpu_set_t allowed, one;
+	int cpus[CPU_SETSIZE], ncpus = 0;
+	uint32_t value;
+	uint16_t counter;
+
+	assert_int_equal(sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &allowed))
+			cpus[ncpus++] = c;
+	if (ncpus < 2) {
+		printf("only one CPU: nothing to migrate between\n");
+		skip();
+	}
+	load_payload(&f->vm, PAYLOAD(smp));
+	assert_result(kt_vcpu_setup_real_mode(&f->vcpu, 0, GUEST_SYM_smp_vcpu0), 0);
+
+	for (int i = 0; i < SMP_ITERATIONS; i++) {
+		CPU_ZERO(&one);
+		CPU_SET(cpus[i % ncpus], &one);
+		assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+		assert_result(kt_run_expect_out(&f->vcpu, SMP_PORT_VCPU0, 2, &value), 0);
+		assert_int_equal(value, i);
+	}
+	assert_result(kt_run_expect_exit(&f->vcpu, KVM_EXIT_HLT), 0);
+	assert_int_equal(sched_setaffinity(0, sizeof(allowed), &allowed), 0);
+	memcpy(&counter, f->slot0 + SMP_COUNTER_GPA, sizeof(counter));
+	assert_int_equal(counter, SMP_ITERATIONS);
+}
+
+struct reader_run {
+	struct kt_vcpu *vcpu;
+	int result;		/* kt_run's */
+};
+
+static void *run_slot_reader(void *arg)
+{
+	struct reader_run *r = arg;
+
+	r->result = kt_run(r->vcpu);
+	return NULL;
+}
+
+/*
+ * A memslot deleted while a vCPU reads it in guest mode, from another
+ * thread: the deletion must complete (the vCPU is kicked out of the guest
+ * and forgets the mapping), and the guest's next read finds no memory
+ * there: KVM reports it as MMIO, vmm.ko as an honest "not handled yet"
+ * (KVM_EXIT_INTERNAL_ERROR, emulation, with the address). It must not go on
+ * reading the old page, hang, or crash.
+ */
+static void test_slot_deleted_under_running_vcpu(void **state)
+{
+	struct fixture *f = *state;
+	struct reader_run r = { .vcpu = &f->vcpu };
+	struct kvm_run *run = f->vcpu.run;
+	struct kvm_regs regs;
+	pthread_t thread;
+	void *slot1;
+
+	assert_result(kt_vm_add_memory(&f->vm, 1, SLOT_READER_GPA,
+				       SLOT_READER_SLOT_SIZE, &slot1), 0);
+	load_payload(&f->vm, PAYLOAD(slot_reader));
+	assert_result(kt_vcpu_setup_protected_mode(&f->vcpu, GUEST_SYM_slot_reader), 0);
+
+	assert_int_equal(pthread_create(&thread, NULL, run_slot_reader, &r), 0);
+	usleep(300 * 1000);
+	assert_result(kt_vm_delete_memory(&f->vm, 1), 0);
+	pthread_join(thread, NULL);
+
+	assert_int_equal(r.result >= 0, 1);
+	if (run->exit_reason == KVM_EXIT_MMIO) {
+		assert_int_equal(run->mmio.phys_addr, SLOT_READER_GPA);
+		assert_int_equal(run->mmio.is_write, 0);
+	} else {
+		assert_int_equal(run->exit_reason, KVM_EXIT_INTERNAL_ERROR);
+		assert_int_equal(run->internal.suberror,
+				 KVM_INTERNAL_ERROR_EMULATION);
+		assert_int_equal(run->internal.data[0], SLOT_READER_GPA);
+	}
+	assert_result(kt_get_regs(&f->vcpu, &regs), 0);
+	printf("the guest read the slot %llu times before it went\n",
+	       (unsigned long long)regs.rbx);
+	assert_true(regs.rbx > 0);
+}
+
 /* ------------------------------------------------------------------------ */
 
 #define VM_TEST(fn) \
@@ -1130,6 +1225,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_many_vms, start_watchdog,
 						stop_watchdog),
 		VM_TEST(test_two_vcpus_concurrently),
+		VM_TEST(test_vcpu_migrates_between_cpus),
+		VM_TEST(test_slot_deleted_under_running_vcpu),
 	};
 	const char *accel = getenv("VMM_ACCEL");
 

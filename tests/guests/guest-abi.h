@@ -99,4 +99,9 @@
 #define HELLO_NAME_GPA		KT_DATA_GPA
 #define HELLO_NAME_MAX		256
 
+/* slot_reader.S: 32-bit mode; reads the dword at SLOT_READER_GPA (slot 1)
+ * in a loop, counting reads in EBX; never exits by itself. */
+#define SLOT_READER_GPA		0x200000
+#define SLOT_READER_SLOT_SIZE	0x10000
+
 #endif

@@ -24,6 +24,7 @@ guest_\name\()_end:
 	payload	spin
 	payload	touch_pages
 	payload	smp
+	payload	slot_reader
 	payload	pio_loop
 	payload	hello
 
