@@ -49,10 +49,10 @@ static int choose_backend(void)
 			return 0;
 		}
 	}
-	if (boot_cpu_data.x86_vendor == X86_VENDOR_INTEL &&
-	    boot_cpu_has(X86_FEATURE_VMX))
-		pr_err("Intel VT-x found, but the VMX backend is not there yet\n");
-	else if (!boot_cpu_has(X86_FEATURE_SVM))
+	if (boot_cpu_data.x86_vendor == X86_VENDOR_INTEL)
+		pr_err("Intel CPU (VT-x %s): the VMX backend is not there yet\n",
+		       boot_cpu_has(X86_FEATURE_VMX) ? "present" : "absent");
+	else
 		pr_err("no hardware virtualization this module can use (needs AMD SVM with nested paging)\n");
 	return -ENODEV;
 }
