@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Opening the accelerator, guest memory slots and the vCPU, through the KVM
+ * ioctl ABI that /dev/vmm and /dev/kvm share.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "vmm/accel.h"
+
+#define KVM_API_VERSION_EXPECTED 12
+
+static const char *pick_device(enum vm_accel which)
+{
+	const char *env = getenv("VMM_DEV");
+
+	if (env && *env)
+		return env;
+	switch (which) {
+	case ACCEL_VMM:
+		return "/dev/vmm";
+	case ACCEL_KVM:
+		return "/dev/kvm";
+	default:
+		return access("/dev/vmm", F_OK) == 0 ? "/dev/vmm" : "/dev/kvm";
+	}
+}
+
+int accel_open(struct accel *a, enum vm_accel which, char *err, size_t errlen)
+{
+	int version;
+
+	memset(a, 0, sizeof(*a));
+	a->sys_fd = a->vm_fd = a->vcpu_fd = -1;
+	a->device = pick_device(which);
+	a->sys_fd = open(a->device, O_RDWR | O_CLOEXEC);
+	if (a->sys_fd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s%s", a->device,
+			 strerror(errno),
+			 errno == ENOENT ? " (is vmm.ko or kvm loaded?)" : "");
+		return -1;
+	}
+	version = ioctl(a->sys_fd, KVM_GET_API_VERSION, 0);
+	if (version != KVM_API_VERSION_EXPECTED) {
+		snprintf(err, errlen, "%s speaks KVM API %d, not %d", a->device,
+			 version, KVM_API_VERSION_EXPECTED);
+		return -1;
+	}
+	a->vm_fd = ioctl(a->sys_fd, KVM_CREATE_VM, 0);
+	if (a->vm_fd < 0) {
+		snprintf(err, errlen, "%s: cannot create a VM: %s%s", a->device,
+			 strerror(errno),
+			 errno == EBUSY ? " (another hypervisor holds the CPU)" : "");
+		return -1;
+	}
+	a->readonly_mem = ioctl(a->vm_fd, KVM_CHECK_EXTENSION,
+				KVM_CAP_READONLY_MEM) > 0;
+	return 0;
+}
+
+void accel_close(struct accel *a)
+{
+	if (a->run)
+		munmap(a->run, a->run_size);
+	if (a->vcpu_fd >= 0)
+		close(a->vcpu_fd);
+	if (a->vm_fd >= 0)
+		close(a->vm_fd);
+	if (a->sys_fd >= 0)
+		close(a->sys_fd);
+	a->run = NULL;
+	a->vcpu_fd = a->vm_fd = a->sys_fd = -1;
+}
+
+int accel_map(struct accel *a, uint64_t gpa, uint64_t size, void *hva,
+	      bool readonly, char *err, size_t errlen)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = a->next_slot,
+		.flags = readonly && a->readonly_mem ? KVM_MEM_READONLY : 0,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)hva,
+	};
+
+	if (ioctl(a->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0) {
+		snprintf(err, errlen, "%s: cannot map %#llx bytes at guest address %#llx: %s",
+			 a->device, (unsigned long long)size,
+			 (unsigned long long)gpa, strerror(errno));
+		return -1;
+	}
+	a->next_slot++;
+	return 0;
+}
+
+#define CPUID_MAX_ENTRIES 100
+#define CPUID_1_EDX_APIC (1u << 9)
+#define CPUID_1_ECX_X2APIC (1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+
+/*
+ * The guest sees what the accelerator supports, less the local APIC: the
+ * monitor emulates only the 8259 pair, and with an APIC in CPUID SeaBIOS
+ * would try to start other CPUs through it (platform-seabios.md).
+ */
+static int set_cpuid(struct accel *a, char *err, size_t errlen)
+{
+	struct kvm_cpuid2 *cpuid;
+	unsigned i;
+	int r = -1;
+
+	cpuid = calloc(1, sizeof(*cpuid) +
+			   CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2));
+	if (!cpuid) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	cpuid->nent = CPUID_MAX_ENTRIES;
+	if (ioctl(a->sys_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0) {
+		snprintf(err, errlen, "%s: KVM_GET_SUPPORTED_CPUID: %s",
+			 a->device, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+		if (e->function == 1) {
+			e->edx &= ~CPUID_1_EDX_APIC;
+			e->ecx &= ~(CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE);
+		}
+	}
+	if (ioctl(a->vcpu_fd, KVM_SET_CPUID2, cpuid) < 0) {
+		snprintf(err, errlen, "%s: KVM_SET_CPUID2: %s", a->device,
+			 strerror(errno));
+		goto out;
+	}
+	r = 0;
+out:
+	free(cpuid);
+	return r;
+}
+
+int accel_create_vcpu(struct accel *a, char *err, size_t errlen)
+{
+	int size;
+
+	a->vcpu_fd = ioctl(a->vm_fd, KVM_CREATE_VCPU, 0);
+	if (a->vcpu_fd < 0) {
+		snprintf(err, errlen, "%s: cannot create a vCPU: %s", a->device,
+			 strerror(errno));
+		return -1;
+	}
+	size = ioctl(a->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size < (int)sizeof(struct kvm_run)) {
+		snprintf(err, errlen, "%s: bad vCPU mmap size %d", a->device, size);
+		return -1;
+	}
+	a->run_size = size;
+	a->run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      a->vcpu_fd, 0);
+	if (a->run == MAP_FAILED) {
+		a->run = NULL;
+		snprintf(err, errlen, "%s: cannot map kvm_run: %s", a->device,
+			 strerror(errno));
+		return -1;
+	}
+	return set_cpuid(a, err, errlen);
+}

@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The monitor's run time: one thread per vCPU looping on KVM_RUN (one vCPU
+ * for now), and the main thread's event loop (epoll) for device timers
+ * (timerfd), character-device input and signals. Device state is under the
+ * machine's lock; the vCPU is kicked out of KVM_RUN by a signal, with
+ * immediate_exit closing the race with a kick that comes just before entry.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "vmm/machine.h"
+#include "vmm/monitor.h"
+
+#define SIG_KICK SIGUSR1
+
+static void kick_handler(int sig)
+{
+	(void)sig; /* only there to make KVM_RUN return with EINTR */
+}
+
+void machine_kick(struct machine *m)
+{
+	if (m->accel.run)
+		__atomic_store_n(&m->accel.run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	pthread_cond_broadcast(&m->wake);
+	if (m->vcpu_started)
+		pthread_kill(m->vcpu_thread, SIG_KICK);
+}
+
+void machine_request(struct machine *m, enum machine_event ev, int status)
+{
+	/* The first reason wins: a debug-exit followed by a triple fault is
+	 * still a debug-exit. */
+	if (m->event == EVENT_NONE) {
+		m->event = ev;
+		m->exit_status = status;
+	}
+	machine_kick(m);
+}
+
+/* --- exits -------------------------------------------------------------- */
+
+static void handle_pio(struct machine *m, struct kvm_run *run)
+{
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	uint32_t i;
+
+	for (i = 0; i < run->io.count; i++, data += run->io.size) {
+		uint64_t v = 0;
+
+		if (run->io.direction == KVM_EXIT_IO_OUT) {
+			memcpy(&v, data, run->io.size);
+			io_bus_write(m->pio, run->io.port, run->io.size, v);
+		} else {
+			io_bus_read(m->pio, run->io.port, run->io.size, &v);
+			memcpy(data, &v, run->io.size);
+		}
+	}
+}
+
+static void handle_mmio(struct machine *m, struct kvm_run *run)
+{
+	uint64_t v = 0;
+
+	if (run->mmio.len > sizeof(v))
+		return;
+	if (run->mmio.is_write) {
+		memcpy(&v, run->mmio.data, run->mmio.len);
+		io_bus_write(m->mmio, run->mmio.phys_addr, run->mmio.len, v);
+	} else {
+		io_bus_read(m->mmio, run->mmio.phys_addr, run->mmio.len, &v);
+		memcpy(run->mmio.data, &v, run->mmio.len);
+	}
+}
+
+/* A halted guest sleeps until an interrupt can wake it (or the machine must
+ * stop). With IF clear nothing can: only an event ends the wait. */
+static void wait_while_halted(struct machine *m, struct kvm_run *run)
+{
+	while (m->event == EVENT_NONE &&
+	       !(run->if_flag && machine_irq_pending(m)))
+		pthread_cond_wait(&m->wake, &m->lock);
+}
+
+static void describe_failure(struct machine *m, struct kvm_run *run)
+{
+	switch (run->exit_reason) {
+	case KVM_EXIT_FAIL_ENTRY:
+		fprintf(stderr, "vmm: %s refused the guest state (hardware reason %#llx)\n",
+			m->accel.device,
+			(unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		fprintf(stderr, "vmm: %s could not go on (internal error, suberror %u",
+			m->accel.device, run->internal.suberror);
+		for (unsigned i = 0; i < run->internal.ndata && i < 4; i++)
+			fprintf(stderr, ", %#llx", (unsigned long long)run->internal.data[i]);
+		fprintf(stderr, ")\n");
+		break;
+	default:
+		fprintf(stderr, "vmm: unexpected exit %u from %s\n",
+			run->exit_reason, m->accel.device);
+		break;
+	}
+}
+
+/* Under lock: one exit. */
+static void handle_exit(struct machine *m, struct kvm_run *run)
+{
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		handle_pio(m, run);
+		break;
+	case KVM_EXIT_MMIO:
+		handle_mmio(m, run);
+		break;
+	case KVM_EXIT_HLT:
+		wait_while_halted(m, run);
+		break;
+	case KVM_EXIT_IRQ_WINDOW_OPEN:
+	case KVM_EXIT_INTR:
+		break;
+	case KVM_EXIT_SHUTDOWN: /* triple fault: the PC resets */
+		machine_request(m, EVENT_RESET, 0);
+		break;
+	default:
+		describe_failure(m, run);
+		machine_request(m, EVENT_CRASH, 0);
+		break;
+	}
+}
+
+/* Under lock, before entry: deliver the 8259's interrupt if the guest can
+ * take it now, else ask to exit as soon as it can. */
+static void inject_interrupt(struct machine *m, struct kvm_run *run)
+{
+	run->request_interrupt_window = 0;
+	if (!machine_irq_pending(m))
+		return;
+	if (run->ready_for_interrupt_injection) {
+		struct kvm_interrupt irq = { .irq = machine_irq_acknowledge(m) };
+
+		if (ioctl(m->accel.vcpu_fd, KVM_INTERRUPT, &irq) < 0)
+			fprintf(stderr, "vmm: KVM_INTERRUPT: %s\n", strerror(errno));
+		run->request_interrupt_window = machine_irq_pending(m);
+	} else {
+		run->request_interrupt_window = 1;
+	}
+}
+
+/* Under lock: the guest stopped for `ev`. true: go on running. */
+static bool handle_event(struct machine *m)
+{
+	const struct vm_config *cfg = m->cfg;
+	enum machine_event ev = m->event;
+	enum vm_action action;
+
+	switch (ev) {
+	case EVENT_RESET:
+		action = cfg->on_reboot;
+		m->exit_status = VM_EXIT_REBOOT;
+		break;
+	case EVENT_CRASH:
+		action = cfg->on_crash;
+		m->exit_status = VM_EXIT_CRASH;
+		break;
+	default:
+		return false;
+	}
+	if (action != VM_ACTION_RESTART)
+		return false;
+	m->event = EVENT_NONE;
+	if (machine_reset(m) < 0) {
+		m->exit_status = VM_EXIT_ERROR;
+		return false;
+	}
+	return true;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct machine *m = arg;
+	struct kvm_run *run = m->accel.run;
+	uint64_t one = 1;
+	int r;
+
+	pthread_mutex_lock(&m->lock);
+	for (;;) {
+		if (m->event != EVENT_NONE && !handle_event(m))
+			break;
+		inject_interrupt(m, run);
+		pthread_mutex_unlock(&m->lock);
+
+		r = ioctl(m->accel.vcpu_fd, KVM_RUN, 0);
+		/* Cleared before looking at device state: a kick after this
+		 * point sets it again and the next KVM_RUN returns at once. */
+		__atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+
+		pthread_mutex_lock(&m->lock);
+		if (r < 0 && errno != EINTR && errno != EAGAIN) {
+			fprintf(stderr, "vmm: KVM_RUN: %s\n", strerror(errno));
+			machine_request(m, EVENT_CRASH, 0);
+			continue;
+		}
+		if (r == 0)
+			handle_exit(m, run);
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (write(m->done_fd, &one, sizeof(one)) < 0)
+		perror("vmm: eventfd");
+	return NULL;
+}
+
+/* --- the event loop ----------------------------------------------------- */
+
+static void arm_timer_fd(void *opaque, uint64_t deadline)
+{
+	struct machine *m = opaque;
+	struct itimerspec its = { 0 };
+
+	if (deadline != UINT64_MAX) {
+		/* 0 would disarm: a deadline already past fires at once. */
+		if (deadline == 0)
+			deadline = 1;
+		its.it_value.tv_sec = deadline / NSEC_PER_SEC;
+		its.it_value.tv_nsec = deadline % NSEC_PER_SEC;
+	}
+	timerfd_settime(m->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static void run_timers(struct machine *m)
+{
+	uint64_t expirations, next;
+
+	if (read(m->timer_fd, &expirations, sizeof(expirations)) < 0 &&
+	    errno != EAGAIN)
+		perror("vmm: timerfd");
+	pthread_mutex_lock(&m->lock);
+	next = dm_timers_run(&m->timers, dm_now(&m->timers));
+	arm_timer_fd(m, next);
+	pthread_mutex_unlock(&m->lock);
+}
+
+static int add_fd(int epfd, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static int event_loop(struct machine *m, int sig_fd)
+{
+	int fds[8], nfds, epfd, i;
+
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (epfd < 0)
+		return -1;
+	add_fd(epfd, m->timer_fd);
+	add_fd(epfd, m->done_fd);
+	add_fd(epfd, sig_fd);
+	pthread_mutex_lock(&m->lock);
+	nfds = machine_poll_fds(m, fds, 8);
+	pthread_mutex_unlock(&m->lock);
+	for (i = 0; i < nfds; i++)
+		add_fd(epfd, fds[i]);
+
+	for (;;) {
+		struct epoll_event evs[8];
+		int n = epoll_wait(epfd, evs, 8, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		for (i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == m->done_fd) {
+				close(epfd);
+				return 0;
+			} else if (fd == m->timer_fd) {
+				run_timers(m);
+			} else if (fd == sig_fd) {
+				struct signalfd_siginfo si;
+
+				if (read(sig_fd, &si, sizeof(si)) > 0)
+					fprintf(stderr, "vmm: %s: stopping the guest\n",
+						strsignal(si.ssi_signo));
+				pthread_mutex_lock(&m->lock);
+				machine_request(m, EVENT_QUIT, VM_EXIT_ERROR);
+				pthread_mutex_unlock(&m->lock);
+			} else {
+				pthread_mutex_lock(&m->lock);
+				machine_fd_ready(m, fd);
+				pthread_mutex_unlock(&m->lock);
+			}
+		}
+	}
+	close(epfd);
+	return -1;
+}
+
+static int start_vcpu(struct machine *m)
+{
+	struct sigaction sa = { .sa_handler = kick_handler };
+	sigset_t kick;
+
+	/* No SA_RESTART: KVM_RUN must return to look at the kick. */
+	sigaction(SIG_KICK, &sa, NULL);
+	sigemptyset(&kick);
+	sigaddset(&kick, SIG_KICK);
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+	if (pthread_create(&m->vcpu_thread, NULL, vcpu_thread, m))
+		return -1;
+	m->vcpu_started = true;
+	return 0;
+}
+
+int monitor_run(const struct vm_config *cfg)
+{
+	struct machine m;
+	char err[512];
+	sigset_t stop;
+	int sig_fd, status;
+
+	/* SIGINT/SIGTERM reach the event loop as a file, not as a handler in
+	 * whichever thread: blocked everywhere (threads inherit the mask). */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	sig_fd = signalfd(-1, &stop, SFD_CLOEXEC);
+
+	if (machine_create(&m, cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vmm: %s\n", err);
+		machine_destroy(&m);
+		return VM_EXIT_ERROR;
+	}
+	m.timers.deadline_changed = arm_timer_fd;
+	m.timers.deadline_opaque = &m;
+	arm_timer_fd(&m, m.timers.head ? m.timers.head->deadline : UINT64_MAX);
+
+	if (start_vcpu(&m) < 0) {
+		fprintf(stderr, "vmm: cannot start the vCPU thread\n");
+		machine_destroy(&m);
+		return VM_EXIT_ERROR;
+	}
+	if (event_loop(&m, sig_fd) < 0)
+		fprintf(stderr, "vmm: event loop: %s\n", strerror(errno));
+	pthread_join(m.vcpu_thread, NULL);
+	m.vcpu_started = false;
+
+	status = m.event == EVENT_NONE ? VM_EXIT_ERROR : m.exit_status;
+	if (m.event == EVENT_EXIT)
+		status = m.exit_status;
+	machine_destroy(&m);
+	close(sig_fd);
+	return status;
+}
