@@ -1,0 +1,1188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The .hvm config parser: xl's syntax (KEY = VALUE lines; 'strings',
+ * "strings", integers, [ lists ] that may span lines, # comments) with Xen's
+ * key names (../shared/xen-config.md). xm ran these files as Python; we
+ * don't, and say so when we meet Python.
+ *
+ * Three steps: the text is split into settings (key, value, where), the
+ * command-line overrides replace or add settings, then each setting is
+ * applied to struct vm_config by its key's handler and the result is
+ * checked as a whole (required keys, files, host memory).
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vmm/config_parse.h"
+
+#define HVMLOADER "/usr/lib/xen/boot/hvmloader"
+#define DEFAULT_MEMORY_MIB 128   /* Xen's default */
+
+enum value_type { VAL_STRING, VAL_INT, VAL_LIST };
+
+struct value {
+	enum value_type type;
+	char *str;                /* VAL_STRING */
+	long long num;            /* VAL_INT */
+	struct value *items;      /* VAL_LIST: strings and integers only */
+	size_t n_items;
+};
+
+/* One KEY = VALUE, and where it was written (line 0: the command line). */
+struct setting {
+	char *key;
+	struct value val;
+	const char *source;
+	int line;
+};
+
+struct settings {
+	struct setting *v;
+	size_t n, cap;
+};
+
+struct parser {
+	const char *p;
+	const char *source;
+	int line;
+	char *err;
+	size_t errlen;
+};
+
+/* ---- messages ---------------------------------------------------------- */
+
+static void where_prefix(char *buf, size_t len, const char *source, int line)
+{
+	if (line > 0)
+		snprintf(buf, len, "%s:%d", source, line);
+	else
+		snprintf(buf, len, "%s", source);
+}
+
+static int __attribute__((format(printf, 5, 6)))
+fail_at(char *err, size_t errlen, const char *source, int line,
+	const char *fmt, ...)
+{
+	char where[512], msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	where_prefix(where, sizeof(where), source, line);
+	snprintf(err, errlen, "%s: %s", where, msg);
+	return -1;
+}
+
+/* The usual error: "FILE:LINE: KEY: message". */
+#define fail_setting(ctx, s, fmt, ...) \
+	fail_at((ctx)->err, (ctx)->errlen, (s)->source, (s)->line, \
+		"%s: " fmt, (s)->key, ##__VA_ARGS__)
+
+#define fail_parse(ps, fmt, ...) \
+	fail_at((ps)->err, (ps)->errlen, (ps)->source, (ps)->line, \
+		fmt, ##__VA_ARGS__)
+
+/* ---- values ------------------------------------------------------------ */
+
+static void value_free(struct value *v)
+{
+	free(v->str);
+	for (size_t i = 0; i < v->n_items; i++)
+		value_free(&v->items[i]);
+	free(v->items);
+	memset(v, 0, sizeof(*v));
+}
+
+static void settings_free(struct settings *ss)
+{
+	for (size_t i = 0; i < ss->n; i++) {
+		free(ss->v[i].key);
+		value_free(&ss->v[i].val);
+	}
+	free(ss->v);
+	memset(ss, 0, sizeof(*ss));
+}
+
+static struct setting *settings_find(struct settings *ss, const char *key)
+{
+	for (size_t i = 0; i < ss->n; i++)
+		if (!strcmp(ss->v[i].key, key))
+			return &ss->v[i];
+	return NULL;
+}
+
+/* Takes ownership of KEY and VAL. */
+static void settings_add(struct settings *ss, char *key, struct value *val,
+			 const char *source, int line)
+{
+	if (ss->n == ss->cap) {
+		ss->cap = ss->cap ? 2 * ss->cap : 16;
+		ss->v = realloc(ss->v, ss->cap * sizeof(*ss->v));
+		if (!ss->v)
+			abort();
+	}
+	ss->v[ss->n++] = (struct setting){ .key = key, .val = *val,
+					   .source = source, .line = line };
+}
+
+/* ---- lexing ------------------------------------------------------------ */
+
+/* Skip blanks and comments; inside a list newlines are blanks too. */
+static void skip_space(struct parser *ps, bool newlines)
+{
+	for (;;) {
+		char c = *ps->p;
+
+		if (c == ' ' || c == '\t' || c == '\r') {
+			ps->p++;
+		} else if (c == '#') {
+			while (*ps->p && *ps->p != '\n')
+				ps->p++;
+		} else if (c == '\n' && newlines) {
+			ps->p++;
+			ps->line++;
+		} else {
+			return;
+		}
+	}
+}
+
+static bool is_ident_start(char c)
+{
+	return isalpha((unsigned char)c) || c == '_';
+}
+
+static bool is_ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+static char *read_ident(struct parser *ps)
+{
+	const char *start = ps->p;
+
+	while (is_ident_char(*ps->p))
+		ps->p++;
+	return strndup(start, ps->p - start);
+}
+
+/* A short quote of the text at P, for "unexpected ..." messages. */
+static void quote_here(const char *p, char *buf, size_t len)
+{
+	size_t n = strcspn(p, "\n");
+
+	if (n > 20)
+		n = 20;
+	snprintf(buf, len, "%.*s", (int)n, p);
+}
+
+static int read_string(struct parser *ps, struct value *out)
+{
+	char quote = *ps->p++;
+	size_t cap = 32, n = 0;
+	char *s = malloc(cap);
+
+	if (!s)
+		abort();
+	for (;;) {
+		char c = *ps->p;
+
+		if (c == '\0' || c == '\n') {
+			free(s);
+			return fail_parse(ps, "unterminated string (a string "
+					  "ends on its line with %c)", quote);
+		}
+		ps->p++;
+		if (c == quote)
+			break;
+		if (c == '\\' && *ps->p && *ps->p != '\n') {
+			/* xl's escapes; any other backslash stays as it is */
+			char e = *ps->p;
+
+			if (e == quote || e == '\\')
+				c = e, ps->p++;
+			else if (e == 'n')
+				c = '\n', ps->p++;
+			else if (e == 't')
+				c = '\t', ps->p++;
+		}
+		if (n + 2 > cap) {
+			cap *= 2;
+			s = realloc(s, cap);
+			if (!s)
+				abort();
+		}
+		s[n++] = c;
+	}
+	s[n] = '\0';
+	*out = (struct value){ .type = VAL_STRING, .str = s };
+	return 0;
+}
+
+static int read_int(struct parser *ps, struct value *out)
+{
+	const char *start = ps->p;
+	const char *digits = start + (start[0] == '-');
+	char *end;
+	long long num;
+
+	errno = 0;
+	num = strtoll(start, &end, 0);
+	/* strtoll would read "010" as octal; xl does not, neither do we */
+	if (end == start || is_ident_char(*end) || *end == '.' ||
+	    (digits[0] == '0' && isdigit((unsigned char)digits[1]))) {
+		char buf[32];
+
+		quote_here(start, buf, sizeof(buf));
+		return fail_parse(ps, "bad number '%s' (decimal or 0x hex "
+				  "integers only)", buf);
+	}
+	if (errno == ERANGE)
+		return fail_parse(ps, "number out of range");
+	ps->p = end;
+	*out = (struct value){ .type = VAL_INT, .num = num };
+	return 0;
+}
+
+static int read_scalar(struct parser *ps, struct value *out)
+{
+	char c = *ps->p;
+	char buf[32];
+
+	if (c == '\'' || c == '"')
+		return read_string(ps, out);
+	if (isdigit((unsigned char)c) || c == '-')
+		return read_int(ps, out);
+	quote_here(ps->p, buf, sizeof(buf));
+	if (c == '\0' || c == '\n' || c == '#')
+		return fail_parse(ps, "missing value after '='");
+	if (is_ident_start(c))
+		return fail_parse(ps, "expected a value ('string', integer "
+				  "or [ list ]), got '%s': xm's Python "
+				  "expressions are not supported", buf);
+	return fail_parse(ps, "expected a value ('string', integer or "
+			  "[ list ]), got '%s'", buf);
+}
+
+static int read_list(struct parser *ps, struct value *out)
+{
+	struct value list = { .type = VAL_LIST };
+	int start_line = ps->line;
+
+	ps->p++; /* '[' */
+	for (;;) {
+		struct value item;
+
+		skip_space(ps, true);
+		if (*ps->p == ']')
+			break;
+		if (*ps->p == '\0') {
+			value_free(&list);
+			ps->line = start_line;
+			return fail_parse(ps, "list not closed with ']'");
+		}
+		if (*ps->p == '[') {
+			value_free(&list);
+			return fail_parse(ps, "lists inside lists are not "
+					  "supported");
+		}
+		if (read_scalar(ps, &item)) {
+			value_free(&list);
+			return -1;
+		}
+		list.items = realloc(list.items,
+				     (list.n_items + 1) * sizeof(item));
+		if (!list.items)
+			abort();
+		list.items[list.n_items++] = item;
+		skip_space(ps, true);
+		if (*ps->p == '\0')
+			continue;   /* reported as an unclosed list above */
+		if (*ps->p == ',') {
+			ps->p++;
+		} else if (*ps->p != ']') {
+			char buf[32];
+
+			quote_here(ps->p, buf, sizeof(buf));
+			value_free(&list);
+			return fail_parse(ps, "expected ',' or ']' in the "
+					  "list, got '%s'", buf);
+		}
+	}
+	ps->p++; /* ']' */
+	*out = list;
+	return 0;
+}
+
+static int read_value(struct parser *ps, struct value *out)
+{
+	if (*ps->p == '[')
+		return read_list(ps, out);
+	return read_scalar(ps, out);
+}
+
+/* ---- statements -------------------------------------------------------- */
+
+static bool is_python_keyword(const char *word)
+{
+	static const char *const words[] = {
+		"import", "from", "if", "elif", "else", "def", "for",
+		"while", "try", "except", "print", "class", "return", "with",
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(word, words[i]))
+			return true;
+	return false;
+}
+
+/* After a value only a comment, ';' (xl allows it) or the line's end. */
+static int expect_line_end(struct parser *ps)
+{
+	char buf[32];
+
+	skip_space(ps, false);
+	if (*ps->p == ';') {
+		ps->p++;
+		skip_space(ps, false);
+	}
+	if (*ps->p == '\0' || *ps->p == '\n')
+		return 0;
+	quote_here(ps->p, buf, sizeof(buf));
+	return fail_parse(ps, "unexpected '%s' after the value (one KEY = "
+			  "VALUE per line; xm's Python expressions are not "
+			  "supported)", buf);
+}
+
+/* One "KEY = VALUE" at ps->p; the key and value are returned. */
+static int read_statement(struct parser *ps, char **key, struct value *val)
+{
+	char buf[32];
+
+	if (!is_ident_start(*ps->p)) {
+		quote_here(ps->p, buf, sizeof(buf));
+		return fail_parse(ps, "expected KEY = VALUE, got '%s'", buf);
+	}
+	*key = read_ident(ps);
+	skip_space(ps, false);
+	if (*ps->p != '=' || ps->p[1] == '=') {
+		int r;
+
+		if (is_python_keyword(*key))
+			r = fail_parse(ps, "'%s': xm's Python syntax is not "
+				       "supported, only KEY = VALUE lines "
+				       "(xl syntax)", *key);
+		else
+			r = fail_parse(ps, "%s: expected '=' after the key",
+				       *key);
+		free(*key);
+		return r;
+	}
+	ps->p++;
+	skip_space(ps, false);
+	if (read_value(ps, val) || expect_line_end(ps)) {
+		value_free(val);
+		free(*key);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_text(const char *text, const char *source,
+		      struct settings *ss, char *err, size_t errlen)
+{
+	struct parser ps = { .p = text, .source = source, .line = 1,
+			     .err = err, .errlen = errlen };
+
+	for (;;) {
+		struct value val = { 0 };
+		struct setting *old;
+		char *key = NULL;
+		int line;
+
+		skip_space(&ps, true);
+		if (*ps.p == '\0')
+			return 0;
+		line = ps.line;
+		if (read_statement(&ps, &key, &val))
+			return -1;
+		old = settings_find(ss, key);
+		if (old) {
+			fail_at(err, errlen, source, line, "%s: set twice "
+				"(first on line %d)", key, old->line);
+			free(key);
+			value_free(&val);
+			return -1;
+		}
+		settings_add(ss, key, &val, source, line);
+	}
+}
+
+/*
+ * A command-line "key=value". Like xm create, a bare word is a string
+ * (name=web1), so the shell's quoting need not survive; anything that
+ * starts like a value is parsed as one (memory=512, extra='a b').
+ */
+static int parse_override(const char *arg, struct settings *ss,
+			  char *err, size_t errlen)
+{
+	static const char source[] = "command line";
+	const char *eq = strchr(arg, '=');
+	struct value val = { 0 };
+	struct setting *old;
+	char *key;
+
+	if (!eq || eq == arg || !is_ident_start(*arg) ||
+	    strspn(arg, "abcdefghijklmnopqrstuvwxyz"
+		   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != (size_t)(eq - arg))
+		return fail_at(err, errlen, source, 0, "'%s': expected "
+			       "key=value", arg);
+	key = strndup(arg, eq - arg);
+	if (strchr("'\"[-", eq[1]) || isdigit((unsigned char)eq[1])) {
+		/* messages read "command line: KEY: ..." */
+		char where[128];
+		struct parser ps = { .p = eq + 1, .source = where, .line = 0,
+				     .err = err, .errlen = errlen };
+
+		snprintf(where, sizeof(where), "%s: %s", source, key);
+		if (eq[1] == '\0' || read_value(&ps, &val) ||
+		    expect_line_end(&ps)) {
+			value_free(&val);
+			free(key);
+			return -1;
+		}
+	} else {
+		val = (struct value){ .type = VAL_STRING,
+				      .str = strdup(eq + 1) };
+	}
+	old = settings_find(ss, key);
+	if (old) {
+		/* xm create: the command line wins over the file */
+		free(key);
+		value_free(&old->val);
+		old->val = val;
+		old->source = source;
+		old->line = 0;
+		return 0;
+	}
+	settings_add(ss, key, &val, source, 0);
+	return 0;
+}
+
+/* ---- applying settings ------------------------------------------------- */
+
+struct apply {
+	struct vm_config *cfg;
+	const struct config_host *host;
+	FILE *notices;
+	char *err;
+	size_t errlen;
+	/* where some keys were set, for the checks that follow */
+	const struct setting *memory_at, *kernel_at, *ramdisk_at, *bios_at;
+	const struct setting *extra_at, *root_at, *maxmem_at;
+	char *root;
+};
+
+static const char *type_name(enum value_type t)
+{
+	return t == VAL_STRING ? "a string" : t == VAL_INT ? "an integer"
+							   : "a list";
+}
+
+/* "got 'lots'", "got 512", "got a list": what the user wrote. */
+static void describe_value(const struct value *v, char *buf, size_t len)
+{
+	if (v->type == VAL_STRING)
+		snprintf(buf, len, "'%s'", v->str);
+	else if (v->type == VAL_INT)
+		snprintf(buf, len, "%lld", v->num);
+	else
+		snprintf(buf, len, "a list");
+}
+
+static int want_type(struct apply *a, const struct setting *s,
+		     enum value_type t, const char *what)
+{
+	char got[256];
+
+	if (s->val.type == t)
+		return 0;
+	describe_value(&s->val, got, sizeof(got));
+	return fail_setting(a, s, "expected %s%s, got %s", type_name(t),
+			    what, got);
+}
+
+static int get_string(struct apply *a, const struct setting *s,
+		      const char **out)
+{
+	if (want_type(a, s, VAL_STRING, ""))
+		return -1;
+	*out = s->val.str;
+	return 0;
+}
+
+static int get_int(struct apply *a, const struct setting *s, const char *what,
+		   long long min, long long max, long long *out)
+{
+	if (want_type(a, s, VAL_INT, what))
+		return -1;
+	if (s->val.num < min || s->val.num > max)
+		return fail_setting(a, s, "%lld is out of range (%lld to "
+				    "%lld)", s->val.num, min, max);
+	*out = s->val.num;
+	return 0;
+}
+
+static int get_bool(struct apply *a, const struct setting *s, bool *out)
+{
+	if (want_type(a, s, VAL_INT, " (0 or 1)"))
+		return -1;
+	if (s->val.num != 0 && s->val.num != 1)
+		return fail_setting(a, s, "expected 0 or 1, got %lld",
+				    s->val.num);
+	*out = s->val.num;
+	return 0;
+}
+
+static void set_string(char **field, const char *value)
+{
+	free(*field);
+	*field = strdup(value);
+	if (!*field)
+		abort();
+}
+
+static int key_name(struct apply *a, const struct setting *s)
+{
+	const char *name;
+
+	if (get_string(a, s, &name))
+		return -1;
+	/* the name becomes a control socket's file name */
+	if (!*name || strchr(name, '/') || name[0] == '.')
+		return fail_setting(a, s, "'%s' is not a usable guest name "
+				    "(not empty, no '/', not starting "
+				    "with '.')", name);
+	set_string(&a->cfg->name, name);
+	return 0;
+}
+
+static int key_builder(struct apply *a, const struct setting *s)
+{
+	const char *b;
+
+	if (get_string(a, s, &b))
+		return -1;
+	if (strcmp(b, "hvm"))
+		return fail_setting(a, s, "only 'hvm' guests are supported, "
+				    "got '%s'", b);
+	return 0;
+}
+
+static int key_memory(struct apply *a, const struct setting *s)
+{
+	long long mib = 0;
+
+	if (get_int(a, s, " (MiB)", 1, 1LL << 30, &mib))
+		return -1;
+	a->cfg->memory_mib = mib;
+	a->memory_at = s;
+	return 0;
+}
+
+static int key_vcpus(struct apply *a, const struct setting *s)
+{
+	long long n = 0;
+
+	if (get_int(a, s, "", 1, 1024, &n))
+		return -1;
+	if (n > 1)
+		return fail_setting(a, s, "SMP not supported yet (%lld "
+				    "vCPUs asked); use vcpus = 1", n);
+	a->cfg->vcpus = n;
+	return 0;
+}
+
+static int key_kernel(struct apply *a, const struct setting *s)
+{
+	const char *path;
+
+	if (get_string(a, s, &path))
+		return -1;
+	if (!strcmp(path, HVMLOADER)) {
+		/* Xen's firmware loader: for us that is SeaBIOS */
+		fprintf(a->notices, "%s:%d: kernel: ignoring Xen's "
+			"hvmloader; the guest boots SeaBIOS\n", s->source,
+			s->line);
+		return 0;
+	}
+	set_string(&a->cfg->kernel, path);
+	a->kernel_at = s;
+	return 0;
+}
+
+static int key_ramdisk(struct apply *a, const struct setting *s)
+{
+	const char *path;
+
+	if (get_string(a, s, &path))
+		return -1;
+	set_string(&a->cfg->ramdisk, path);
+	a->ramdisk_at = s;
+	return 0;
+}
+
+static int key_extra(struct apply *a, const struct setting *s)
+{
+	const char *text;
+
+	if (get_string(a, s, &text))
+		return -1;
+	if (a->extra_at)
+		return fail_setting(a, s, "the kernel command line is "
+				    "already set by '%s' (extra and cmdline "
+				    "are the same key)", a->extra_at->key);
+	set_string(&a->cfg->extra, text);
+	a->extra_at = s;
+	return 0;
+}
+
+static int key_root(struct apply *a, const struct setting *s)
+{
+	const char *dev;
+
+	if (get_string(a, s, &dev))
+		return -1;
+	set_string(&a->root, dev);
+	a->root_at = s;
+	return 0;
+}
+
+static int key_boot(struct apply *a, const struct setting *s)
+{
+	const char *order;
+
+	if (get_string(a, s, &order))
+		return -1;
+	if (!*order || strlen(order) >= sizeof(a->cfg->boot) ||
+	    strspn(order, "acdn") != strlen(order))
+		return fail_setting(a, s, "expected up to %zu letters of "
+				    "'acdn' (floppy, disk, CD, network), got "
+				    "'%s'", sizeof(a->cfg->boot) - 1, order);
+	snprintf(a->cfg->boot, sizeof(a->cfg->boot), "%s", order);
+	return 0;
+}
+
+static int key_serial(struct apply *a, const struct setting *s)
+{
+	static const struct { const char *name; enum serial_backend b; }
+	plain[] = {
+		{ "stdio", SERIAL_STDIO }, { "pty", SERIAL_PTY },
+		{ "null", SERIAL_NULL }, { "none", SERIAL_NONE },
+	};
+	const struct value *v = &s->val;
+	const char *spec;
+
+	/* xl also takes a list of ports; one is what we have */
+	if (v->type == VAL_LIST && v->n_items == 1)
+		v = &v->items[0];
+	else if (v->type == VAL_LIST)
+		return fail_setting(a, s, "more than one serial port is not "
+				    "supported yet");
+	if (v->type != VAL_STRING)
+		return want_type(a, s, VAL_STRING, "");
+	spec = v->str;
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		if (!strcmp(spec, plain[i].name)) {
+			a->cfg->serial = plain[i].b;
+			return 0;
+		}
+	}
+	if (!strncmp(spec, "file:", 5) && spec[5]) {
+		a->cfg->serial = SERIAL_FILE;
+		set_string(&a->cfg->serial_path, spec + 5);
+		return 0;
+	}
+	if (!strncmp(spec, "unix:", 5) && spec[5]) {
+		a->cfg->serial = SERIAL_UNIX;
+		set_string(&a->cfg->serial_path, spec + 5);
+		return 0;
+	}
+	return fail_setting(a, s, "expected 'stdio', 'pty', 'null', 'none', "
+			    "'file:PATH' or 'unix:PATH', got '%s'", spec);
+}
+
+static int get_action(struct apply *a, const struct setting *s,
+		      enum vm_action *out)
+{
+	static const char *const xen_only[] = {
+		"preserve", "rename-restart", "coredump-destroy",
+		"coredump-restart",
+	};
+	const char *act;
+
+	if (get_string(a, s, &act))
+		return -1;
+	if (!strcmp(act, "destroy")) {
+		*out = VM_ACTION_DESTROY;
+		return 0;
+	}
+	if (!strcmp(act, "restart")) {
+		*out = VM_ACTION_RESTART;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(xen_only) / sizeof(xen_only[0]); i++)
+		if (!strcmp(act, xen_only[i]))
+			return fail_setting(a, s, "'%s' not supported yet "
+					    "(use 'destroy' or 'restart')",
+					    act);
+	return fail_setting(a, s, "expected 'destroy' or 'restart', got "
+			    "'%s'", act);
+}
+
+static int key_on_poweroff(struct apply *a, const struct setting *s)
+{
+	return get_action(a, s, &a->cfg->on_poweroff);
+}
+
+static int key_on_reboot(struct apply *a, const struct setting *s)
+{
+	return get_action(a, s, &a->cfg->on_reboot);
+}
+
+static int key_on_crash(struct apply *a, const struct setting *s)
+{
+	return get_action(a, s, &a->cfg->on_crash);
+}
+
+static int key_acpi(struct apply *a, const struct setting *s)
+{
+	return get_bool(a, s, &a->cfg->acpi);
+}
+
+static int key_apic(struct apply *a, const struct setting *s)
+{
+	return get_bool(a, s, &a->cfg->apic);
+}
+
+static int key_pae(struct apply *a, const struct setting *s)
+{
+	return get_bool(a, s, &a->cfg->pae);
+}
+
+static int key_localtime(struct apply *a, const struct setting *s)
+{
+	return get_bool(a, s, &a->cfg->localtime);
+}
+
+static int key_nographic(struct apply *a, const struct setting *s)
+{
+	return get_bool(a, s, &a->cfg->nographic);
+}
+
+static int key_accel(struct apply *a, const struct setting *s)
+{
+	const char *name;
+
+	if (get_string(a, s, &name))
+		return -1;
+	if (!strcmp(name, "vmm"))
+		a->cfg->accel = ACCEL_VMM;
+	else if (!strcmp(name, "kvm"))
+		a->cfg->accel = ACCEL_KVM;
+	else
+		return fail_setting(a, s, "expected 'vmm' or 'kvm', got "
+				    "'%s'", name);
+	return 0;
+}
+
+static int key_bios(struct apply *a, const struct setting *s)
+{
+	const char *path;
+
+	if (get_string(a, s, &path))
+		return -1;
+	set_string(&a->cfg->bios, path);
+	a->bios_at = s;
+	return 0;
+}
+
+static int key_boot_fail_wait(struct apply *a, const struct setting *s)
+{
+	long long secs = 0;
+
+	if (get_int(a, s, " (seconds, -1 for SeaBIOS's default)", -1,
+		    INT_MAX, &secs))
+		return -1;
+	a->cfg->boot_fail_wait = secs;
+	return 0;
+}
+
+/* Xen-internal keys that mean nothing here. */
+static int key_ignored(struct apply *a, const struct setting *s)
+{
+	fprintf(a->notices, "%s:%d: %s: ignored (a Xen-internal setting)\n",
+		s->source, s->line, s->key);
+	return 0;
+}
+
+/* 0, '' and [ ] say "off" in every Xen key. */
+static bool value_is_off(const struct value *v)
+{
+	return (v->type == VAL_INT && v->num == 0) ||
+	       (v->type == VAL_STRING && !v->str[0]) ||
+	       (v->type == VAL_LIST && v->n_items == 0);
+}
+
+/* Xen keys we know but don't implement: off is fine, on is an error. */
+static int key_not_yet(struct apply *a, const struct setting *s)
+{
+	if (value_is_off(&s->val))
+		return 0;
+	return fail_setting(a, s, "not supported yet");
+}
+
+/* vnc and sdl: 0/1 */
+static int key_display(struct apply *a, const struct setting *s)
+{
+	bool on;
+
+	if (get_bool(a, s, &on))
+		return -1;
+	return key_not_yet(a, s);
+}
+
+/* The VNC/SDL details are harmless while vnc and sdl are off (the seed
+ * configs have vnc = 0 with vnclisten set); vnc/sdl = 1 is refused. */
+static int key_display_detail(struct apply *a, const struct setting *s)
+{
+	(void)a;
+	(void)s;
+	return 0;
+}
+
+/* maxmem = memory asks for no ballooning: fine. Checked once memory is
+ * known, since the keys may come in any order. */
+static int key_maxmem(struct apply *a, const struct setting *s)
+{
+	long long mib = 0;
+
+	if (value_is_off(&s->val))
+		return 0;
+	if (get_int(a, s, " (MiB)", 1, 1LL << 30, &mib))
+		return -1;
+	a->maxmem_at = s;
+	return 0;
+}
+
+static int key_maxvcpus(struct apply *a, const struct setting *s)
+{
+	if (s->val.type == VAL_INT && s->val.num == 1)
+		return 0;
+	return key_not_yet(a, s);
+}
+
+struct key_handler {
+	const char *key;
+	int (*apply)(struct apply *a, const struct setting *s);
+};
+
+static const struct key_handler key_handlers[] = {
+	{ "name", key_name },
+	{ "builder", key_builder },
+	{ "type", key_builder },
+	{ "memory", key_memory },
+	{ "vcpus", key_vcpus },
+	{ "kernel", key_kernel },
+	{ "ramdisk", key_ramdisk },
+	{ "extra", key_extra },
+	{ "cmdline", key_extra },
+	{ "root", key_root },
+	{ "boot", key_boot },
+	{ "serial", key_serial },
+	{ "on_poweroff", key_on_poweroff },
+	{ "on_reboot", key_on_reboot },
+	{ "on_crash", key_on_crash },
+	{ "acpi", key_acpi },
+	{ "apic", key_apic },
+	{ "pae", key_pae },
+	{ "localtime", key_localtime },
+	{ "nographic", key_nographic },
+	{ "accel", key_accel },
+	{ "bios_path_override", key_bios },
+	{ "boot_fail_wait", key_boot_fail_wait },
+	{ "device_model", key_ignored },
+	{ "shadow_memory", key_ignored },
+	{ "vnc", key_display },
+	{ "sdl", key_display },
+	{ "vnclisten", key_display_detail },
+	{ "vncdisplay", key_display_detail },
+	{ "vncunused", key_display_detail },
+	{ "vncpasswd", key_display_detail },
+	{ "vncconsole", key_display_detail },
+	{ "keymap", key_display_detail },
+	{ "opengl", key_display_detail },
+	{ "disk", key_not_yet },
+	{ "vif", key_not_yet },
+	{ "stdvga", key_not_yet },
+	{ "vga", key_not_yet },
+	{ "usb", key_not_yet },
+	{ "usbdevice", key_not_yet },
+	{ "maxmem", key_maxmem },
+	{ "maxvcpus", key_maxvcpus },
+	{ "cpus", key_not_yet },
+	{ "hpet", key_not_yet },
+	{ "timer_mode", key_not_yet },
+	{ "uuid", key_not_yet },
+	{ "videoram", key_not_yet },
+	{ "rtc_timeoffset", key_not_yet },
+};
+
+static int apply_setting(struct apply *a, const struct setting *s)
+{
+	for (size_t i = 0; i < sizeof(key_handlers) / sizeof(key_handlers[0]);
+	     i++)
+		if (!strcmp(s->key, key_handlers[i].key))
+			return key_handlers[i].apply(a, s);
+	return fail_setting(a, s, "unknown key");
+}
+
+/* ---- whole-config checks ----------------------------------------------- */
+
+static void set_defaults(struct vm_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->memory_mib = DEFAULT_MEMORY_MIB;
+	cfg->vcpus = 1;
+	cfg->accel = ACCEL_AUTO;
+	snprintf(cfg->boot, sizeof(cfg->boot), "cd");
+	cfg->boot_fail_wait = -1;
+	cfg->serial = SERIAL_NONE;
+	cfg->on_poweroff = VM_ACTION_DESTROY;
+	cfg->on_reboot = VM_ACTION_RESTART;
+	cfg->on_crash = VM_ACTION_DESTROY;
+	cfg->acpi = cfg->apic = cfg->pae = true;
+}
+
+/* A regular file we can read; else why not, in ERR ("KEY: [WHAT ]PATH:
+ * reason"). */
+static int check_file(struct apply *a, const struct setting *at,
+		      const char *key, const char *source, const char *path,
+		      const char *what)
+{
+	struct stat st;
+	const char *why = NULL;
+
+	if (stat(path, &st))
+		why = strerror(errno);
+	else if (S_ISDIR(st.st_mode))
+		why = "is a directory";
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (access(path, R_OK))
+		why = strerror(errno);
+	if (!why)
+		return 0;
+	if (at)
+		return fail_setting(a, at, "%s%s%s: %s", what ? what : "",
+				    what ? " " : "", path, why);
+	return fail_at(a->err, a->errlen, source, 0, "%s: %s%s%s: %s", key,
+		       what ? what : "", what ? " " : "", path, why);
+}
+
+/* MemAvailable in MiB, or -1 when unknown (then we don't check). */
+static long long host_available_mib(const char *meminfo_path)
+{
+	FILE *f = fopen(meminfo_path, "r");
+	char line[256];
+	long long kib = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %lld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib < 0 ? -1 : kib / 1024;
+}
+
+static int check_memory(struct apply *a, const char *source)
+{
+	const char *path = a->host && a->host->meminfo_path ?
+			   a->host->meminfo_path : CONFIG_DEFAULT_MEMINFO;
+	long long avail = host_available_mib(path);
+
+	if (avail < 0 || a->cfg->memory_mib <= (uint64_t)avail)
+		return 0;
+	if (a->memory_at)
+		return fail_setting(a, a->memory_at, "%" PRIu64 " MiB is more "
+				    "than the host has available (%lld MiB "
+				    "MemAvailable in %s)", a->cfg->memory_mib,
+				    avail, path);
+	return fail_at(a->err, a->errlen, source, 0, "memory: the default "
+		       "%" PRIu64 " MiB is more than the host has available "
+		       "(%lld MiB MemAvailable in %s)", a->cfg->memory_mib,
+		       avail, path);
+}
+
+/* extra and root make the kernel command line: "EXTRA root=ROOT". */
+static void build_cmdline(struct apply *a)
+{
+	char *line;
+
+	if (!a->root)
+		return;
+	if (asprintf(&line, "%s%sroot=%s", a->cfg->extra ? a->cfg->extra : "",
+		     a->cfg->extra ? " " : "", a->root) < 0)
+		abort();
+	free(a->cfg->extra);
+	a->cfg->extra = line;
+}
+
+static int check_config(struct apply *a, const char *source)
+{
+	struct vm_config *cfg = a->cfg;
+	const char *bios_default = a->host && a->host->default_bios ?
+				   a->host->default_bios : CONFIG_DEFAULT_BIOS;
+
+	if (!cfg->name)
+		return fail_at(a->err, a->errlen, source, 0, "name: missing "
+			       "(every guest needs one, e.g. name = "
+			       "\"guest1\")");
+	if (!cfg->kernel) {
+		const struct setting *orphan = a->ramdisk_at ? a->ramdisk_at :
+			a->extra_at ? a->extra_at : a->root_at;
+
+		if (orphan)
+			return fail_setting(a, orphan, "only used with "
+					    "kernel (direct Linux boot), and "
+					    "no kernel is set");
+	}
+	if (a->maxmem_at && (uint64_t)a->maxmem_at->val.num != cfg->memory_mib)
+		return fail_setting(a, a->maxmem_at, "not supported yet "
+				    "(ballooning); maxmem must equal memory "
+				    "(%" PRIu64 ")", cfg->memory_mib);
+	build_cmdline(a);
+	if (!cfg->bios)
+		set_string(&cfg->bios, bios_default);
+	if (check_file(a, a->bios_at, "bios_path_override", source,
+		       cfg->bios, "SeaBIOS image"))
+		return -1;
+	if (cfg->kernel && check_file(a, a->kernel_at, "kernel", source,
+				      cfg->kernel, NULL))
+		return -1;
+	if (cfg->ramdisk && check_file(a, a->ramdisk_at, "ramdisk", source,
+				       cfg->ramdisk, NULL))
+		return -1;
+	return check_memory(a, source);
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+void config_free(struct vm_config *cfg)
+{
+	free(cfg->source);
+	free(cfg->name);
+	free(cfg->bios);
+	free(cfg->kernel);
+	free(cfg->ramdisk);
+	free(cfg->extra);
+	free(cfg->serial_path);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+static int apply_all(struct settings *ss, struct apply *a)
+{
+	for (size_t i = 0; i < ss->n; i++)
+		if (apply_setting(a, &ss->v[i]))
+			return -1;
+	return 0;
+}
+
+int config_parse_string(const char *text, const char *source,
+			char *const overrides[], int n_overrides,
+			const struct config_host *host,
+			struct vm_config *out, char *err, size_t errlen)
+{
+	struct settings ss = { 0 };
+	struct apply a = { .cfg = out, .host = host, .err = err,
+			   .errlen = errlen };
+	int r = -1;
+
+	a.notices = host && host->notices ? host->notices : stderr;
+	set_defaults(out);
+	out->source = strdup(source);
+	if (parse_text(text, source, &ss, err, errlen))
+		goto out;
+	for (int i = 0; i < n_overrides; i++)
+		if (parse_override(overrides[i], &ss, err, errlen))
+			goto out;
+	if (apply_all(&ss, &a) || check_config(&a, source))
+		goto out;
+	r = 0;
+out:
+	free(a.root);
+	settings_free(&ss);
+	if (r)
+		config_free(out);
+	return r;
+}
+
+static char *read_whole_file(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0, cap = 0, got;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	do {
+		if (cap - len < 4096) {
+			cap = cap ? 2 * cap : 8192;
+			text = realloc(text, cap + 1);
+			if (!text)
+				abort();
+		}
+		got = fread(text + len, 1, cap - len, f);
+		len += got;
+	} while (got > 0);
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		free(text);
+		text = NULL;
+	} else if (memchr(text, '\0', len)) {
+		snprintf(err, errlen, "%s: not a text file", path);
+		free(text);
+		text = NULL;
+	} else {
+		text[len] = '\0';
+	}
+	fclose(f);
+	return text;
+}
+
+int config_load(const char *path, char *const overrides[], int n_overrides,
+		struct vm_config *out, char *err, size_t errlen)
+{
+	char *text = read_whole_file(path, err, errlen);
+	int r;
+
+	if (!text)
+		return -1;
+	r = config_parse_string(text, path, overrides, n_overrides, NULL, out,
+				err, errlen);
+	free(text);
+	return r;
+}
