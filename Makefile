@@ -23,9 +23,20 @@ KDIR ?=
 kdir = kdir="$(KDIR)"; [ -n "$$kdir" ] || kdir=$$(scripts/find-kdir) || exit 1
 
 TEST_PROGS :=
-# Unit tests of the module's pure logic, built for userspace (no VT-x/SVM).
-UNIT_TESTS := tests/unit/test-sregs
 TEST_PROGS += tests/abi/coexist
+
+# The monitor (vmm/vmm): the toolstack command, the emulated PC of devmodel/.
+DM_SRCS := $(sort $(wildcard devmodel/*/*.c))
+VMM_SRCS := $(sort $(wildcard vmm/*.c))
+# Monitor code with no accelerator or threads in it, for unit tests.
+VMM_LIB_SRCS := vmm/config.c vmm/linuxboot.c vmm/firmware.c
+USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h)
+
+# Unit tests (cmocka), no hypervisor needed: the module's pure logic
+# (test-sregs), the config parser, the device model on fake buses.
+UNIT_TESTS := tests/unit/test-sregs \
+	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
+		i8259 i8254 rtc)
 
 .PHONY: all kmod userspace deps demo check bench clean
 all: kmod userspace
@@ -38,7 +49,13 @@ kmod:
 
 -include tests/tests.mk
 
-userspace: $(TEST_PROGS) $(UNIT_TESTS)
+userspace: vmm/vmm $(TEST_PROGS) $(UNIT_TESTS)
+
+vmm/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
+	$(CC) $(CFLAGS) -I. -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread
+
+tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS)
+	$(CC) $(CFLAGS) -I. -o $@ $< $(DM_SRCS) $(VMM_LIB_SRCS) -lcmocka -pthread
 
 # One step from sources to binary: no userspace .o next to kbuild's objects.
 tests/unit/test-sregs: tests/unit/test_sregs.c kmod/x86/sregs.c kmod/x86/sregs.h $(wildcard include/vmm/*.h)
@@ -63,4 +80,4 @@ bench:
 
 clean:
 	-@$(kdir); $(MAKE) -C "$$kdir" M=$(CURDIR) clean
-	rm -f $(TEST_PROGS) $(UNIT_TESTS)
+	rm -f vmm/vmm $(TEST_PROGS) $(UNIT_TESTS)

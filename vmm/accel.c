@@ -146,6 +146,28 @@ out:
 	return r;
 }
 
+/*
+ * There is no local APIC: IA32_APIC_BASE with the global enable bit clear
+ * (SDM vol. 3, 10.4.3). KVM derives CPUID.1:EDX.APIC from that bit at run
+ * time, so this is also what keeps the APIC hidden from SeaBIOS (no other
+ * CPUs to start) and from Linux (8259 interrupt mode).
+ */
+static int disable_lapic(struct accel *a, char *err, size_t errlen)
+{
+	struct kvm_sregs sregs;
+
+	if (ioctl(a->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+		goto fail;
+	sregs.apic_base = 0;
+	if (ioctl(a->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "%s: cannot disable the local APIC: %s",
+		 a->device, strerror(errno));
+	return -1;
+}
+
 int accel_create_vcpu(struct accel *a, char *err, size_t errlen)
 {
 	int size;
@@ -170,5 +192,7 @@ int accel_create_vcpu(struct accel *a, char *err, size_t errlen)
 			 strerror(errno));
 		return -1;
 	}
-	return set_cpuid(a, err, errlen);
+	if (set_cpuid(a, err, errlen) < 0)
+		return -1;
+	return disable_lapic(a, err, errlen);
 }

@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Building the emulated PC (i440FX + PIIX3, the ISA devices SeaBIOS and
+ * Linux need), its memory map and firmware, and resetting it. Wiring only:
+ * every device lives in devmodel/, the run loop in monitor.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "devmodel/chipset/debugcon.h"
+#include "devmodel/chipset/fwcfg.h"
+#include "devmodel/chipset/i440fx.h"
+#include "devmodel/chipset/i8042.h"
+#include "devmodel/chipset/i8254.h"
+#include "devmodel/chipset/i8259.h"
+#include "devmodel/chipset/piix3.h"
+#include "devmodel/chipset/rtc.h"
+#include "devmodel/chipset/uart.h"
+#include "devmodel/core/chardev.h"
+#include "devmodel/core/pci.h"
+#include "vmm/firmware.h"
+#include "vmm/linuxboot.h"
+#include "vmm/machine.h"
+#include "vmm/memmap.h"
+
+#define BIOS_MAX_SIZE (16 * MiB)
+#define BIOS_SHADOW_SIZE (128 * 1024) /* mirrored below 1 MiB */
+#define KERNEL_MAX_SIZE (256 * MiB)
+
+struct machine_devices {
+	struct pci_bus *pci;
+	struct i440fx host_bridge;
+	struct piix3 isa_bridge;
+	struct i8259 pic;
+	struct i8254 pit;
+	struct rtc rtc;
+	struct i8042 *kbc;
+	struct uart *com1;
+	struct chardev *com1_backend;
+	struct debugcon *debugcon;
+	struct debug_exit *debug_exit;
+	struct fwcfg *fwcfg;
+	struct irq_line isa_irq[16];
+};
+
+/* --- callbacks from devices (all under the machine lock) ----------------- */
+
+static void pic_output_changed(void *opaque)
+{
+	struct machine *m = opaque;
+
+	if (i8259_has_interrupt(&m->dev->pic))
+		machine_kick(m);
+}
+
+static void reset_requested(void *opaque)
+{
+	machine_request(opaque, EVENT_RESET, 0);
+}
+
+static void exit_requested(void *opaque, int status)
+{
+	machine_request(opaque, EVENT_EXIT, status);
+}
+
+static void elcr_changed(void *opaque, uint16_t elcr)
+{
+	struct machine *m = opaque;
+
+	i8259_set_elcr(&m->dev->pic, elcr);
+}
+
+bool machine_irq_pending(struct machine *m)
+{
+	return i8259_has_interrupt(&m->dev->pic);
+}
+
+int machine_irq_acknowledge(struct machine *m)
+{
+	return i8259_acknowledge(&m->dev->pic);
+}
+
+int machine_poll_fds(struct machine *m, int *fds, int max)
+{
+	int fd = m->dev->com1_backend ? chardev_fd(m->dev->com1_backend) : -1;
+
+	if (fd < 0 || max < 1)
+		return 0;
+	fds[0] = fd;
+	return 1;
+}
+
+void machine_fd_ready(struct machine *m, int fd)
+{
+	struct chardev *cd = m->dev->com1_backend;
+
+	if (cd && fd == chardev_fd(cd))
+		chardev_read_ready(cd);
+}
+
+/* --- memory -------------------------------------------------------------- */
+
+static int map_ram(struct machine *m, char *err, size_t errlen)
+{
+	uint64_t below = m->ram_below_4g, above = m->ram_size - below;
+	uint8_t *ram = m->ram;
+
+	/* The VGA window stays unmapped: accesses there are MMIO exits. */
+	if (accel_map(&m->accel, 0, MEMMAP_VGA_START, ram, false, err, errlen) ||
+	    accel_map(&m->accel, MEMMAP_VGA_END, below - MEMMAP_VGA_END,
+		      ram + MEMMAP_VGA_END, false, err, errlen))
+		return -1;
+	if (above && accel_map(&m->accel, MEMMAP_HIGH_RAM_START, above,
+			       ram + below, false, err, errlen))
+		return -1;
+	guest_memory_add(&m->mem, 0, MEMMAP_VGA_START, ram);
+	guest_memory_add(&m->mem, MEMMAP_VGA_END, below - MEMMAP_VGA_END,
+			 ram + MEMMAP_VGA_END);
+	if (above)
+		guest_memory_add(&m->mem, MEMMAP_HIGH_RAM_START, above, ram + below);
+	return 0;
+}
+
+/*
+ * SeaBIOS: the image ends at 4 GiB (read-only where the accelerator can),
+ * and its last 128 KiB also appear at 0xE0000 - 0xFFFFF, here as plain RAM
+ * (platform-seabios.md: the simplest correct start; PAM is only stored).
+ * Re-copied at every reset, as a PC's shadow goes back to ROM.
+ */
+static void copy_bios_shadow(struct machine *m)
+{
+	size_t n = m->bios_size < BIOS_SHADOW_SIZE ? m->bios_size : BIOS_SHADOW_SIZE;
+
+	memcpy((uint8_t *)m->ram + MEMMAP_BIOS_SHADOW_END - n,
+	       (uint8_t *)m->bios_rom + m->bios_size - n, n);
+}
+
+static int load_bios(struct machine *m, char *err, size_t errlen)
+{
+	void *image;
+	size_t size;
+
+	image = firmware_read_file(m->cfg->bios, &size, BIOS_MAX_SIZE, err, errlen);
+	if (!image)
+		return -1;
+	if (size % 4096) {
+		snprintf(err, errlen, "%s: a BIOS image is a whole number of pages", m->cfg->bios);
+		free(image);
+		return -1;
+	}
+	m->bios_rom = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m->bios_rom == MAP_FAILED) {
+		m->bios_rom = NULL;
+		snprintf(err, errlen, "cannot allocate the BIOS ROM");
+		free(image);
+		return -1;
+	}
+	memcpy(m->bios_rom, image, size);
+	free(image);
+	m->bios_size = size;
+	copy_bios_shadow(m);
+	return accel_map(&m->accel, 4 * GiB - size, size, m->bios_rom, true,
+			 err, errlen);
+}
+
+/* --- firmware configuration ---------------------------------------------- */
+
+static int setup_e820(struct machine *m)
+{
+	struct fwcfg_e820_entry map[2];
+	size_t n = 0;
+
+	map[n++] = (struct fwcfg_e820_entry){ .addr = 0, .len = m->ram_below_4g,
+					      .type = E820_RAM };
+	if (m->ram_size > m->ram_below_4g)
+		map[n++] = (struct fwcfg_e820_entry){
+			.addr = MEMMAP_HIGH_RAM_START,
+			.len = m->ram_size - m->ram_below_4g, .type = E820_RAM };
+	return fwcfg_set_e820(m->dev->fwcfg, map, n);
+}
+
+/* "cd" -> SeaBIOS device paths for the boot letters we can boot today. */
+static void bootorder_text(const struct vm_config *cfg, bool linux_rom,
+			   char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	if (linux_rom)
+		used += snprintf(buf + used, len - used,
+				 "/rom@genroms/linuxboot_dma.bin\n");
+	(void)cfg; /* disks and CDs come with the storage issue */
+	if (used == 0)
+		snprintf(buf, len, "HALT\n");
+}
+
+static int setup_linux_boot(struct machine *m, char *err, size_t errlen)
+{
+	const struct vm_config *cfg = m->cfg;
+	struct fwcfg *fw = m->dev->fwcfg;
+	struct linuxboot lb;
+	void *kernel = NULL, *initrd = NULL, *rom = NULL;
+	size_t kernel_size, initrd_size = 0, rom_size;
+	int r = -1;
+
+	kernel = firmware_read_file(cfg->kernel, &kernel_size, KERNEL_MAX_SIZE, err, errlen);
+	if (!kernel)
+		return -1;
+	if (cfg->ramdisk) {
+		initrd = firmware_read_file(cfg->ramdisk, &initrd_size,
+					    m->ram_below_4g, err, errlen);
+		if (!initrd)
+			goto out;
+	}
+	rom = firmware_read_file(LINUXBOOT_ROM, &rom_size, 1 * MiB, err, errlen);
+	if (!rom)
+		goto out;
+	if (linuxboot_prepare(kernel, kernel_size, initrd_size,
+			      cfg->extra ? cfg->extra : "", m->ram_below_4g,
+			      &lb, err, errlen) < 0)
+		goto out;
+
+	fwcfg_add_u32(fw, FW_CFG_SETUP_ADDR, lb.setup_addr);
+	fwcfg_add_u32(fw, FW_CFG_SETUP_SIZE, lb.setup_size);
+	fwcfg_add_bytes(fw, FW_CFG_SETUP_DATA, lb.setup, lb.setup_size);
+	fwcfg_add_u32(fw, FW_CFG_KERNEL_ADDR, lb.kernel_addr);
+	fwcfg_add_u32(fw, FW_CFG_KERNEL_SIZE, lb.kernel_size);
+	fwcfg_add_bytes(fw, FW_CFG_KERNEL_DATA, lb.kernel, lb.kernel_size);
+	fwcfg_add_u32(fw, FW_CFG_CMDLINE_ADDR, lb.cmdline_addr);
+	fwcfg_add_u32(fw, FW_CFG_CMDLINE_SIZE, lb.cmdline_size);
+	fwcfg_add_bytes(fw, FW_CFG_CMDLINE_DATA, lb.cmdline, lb.cmdline_size);
+	fwcfg_add_u32(fw, FW_CFG_INITRD_ADDR, lb.initrd_addr);
+	fwcfg_add_u32(fw, FW_CFG_INITRD_SIZE, lb.initrd_size);
+	if (initrd)
+		fwcfg_add_bytes(fw, FW_CFG_INITRD_DATA, initrd, initrd_size);
+	fwcfg_add_file(fw, "genroms/linuxboot_dma.bin", rom, rom_size);
+	linuxboot_free(&lb);
+	r = 0;
+out:
+	free(kernel);
+	free(initrd);
+	free(rom);
+	return r;
+}
+
+static int setup_fwcfg(struct machine *m, char *err, size_t errlen)
+{
+	const struct vm_config *cfg = m->cfg;
+	struct fwcfg *fw = m->dev->fwcfg;
+	char bootorder[256];
+
+	if (setup_e820(m) || fwcfg_set_cpus(fw, cfg->vcpus, cfg->vcpus) ||
+	    fwcfg_set_boot_menu(fw, false) || fwcfg_set_nographic(fw, true) ||
+	    /* no display yet: SeaBIOS's screen goes to COM1 */
+	    fwcfg_set_sercon_port(fw, UART_COM1_BASE)) {
+		snprintf(err, errlen, "cannot fill fw_cfg");
+		return -1;
+	}
+	if (cfg->boot_fail_wait >= 0 &&
+	    fwcfg_set_boot_fail_wait(fw, (uint32_t)cfg->boot_fail_wait * 1000)) {
+		snprintf(err, errlen, "cannot fill fw_cfg");
+		return -1;
+	}
+	if (cfg->kernel && setup_linux_boot(m, err, errlen) < 0)
+		return -1;
+	bootorder_text(cfg, cfg->kernel != NULL, bootorder, sizeof(bootorder));
+	return fwcfg_set_bootorder(fw, bootorder);
+}
+
+/* CMOS as SeaBIOS reads it (platform-seabios.md, "CMOS/RTC"). */
+static void setup_cmos(struct machine *m)
+{
+	struct rtc *rtc = &m->dev->rtc;
+	uint64_t below = m->ram_below_4g, above = m->ram_size - below;
+	uint64_t ext_kib = below > MiB ? (below - MiB) / 1024 : 0;
+	uint64_t over_16m = below > 16 * MiB ? (below - 16 * MiB) / (64 * 1024) : 0;
+	uint64_t high = above / (64 * 1024);
+
+	if (ext_kib > 0xffff)
+		ext_kib = 0xffff;
+	if (over_16m > 0xffff)
+		over_16m = 0xffff;
+	rtc_cmos_write(rtc, 0x10, 0);               /* no floppy drives */
+	rtc_cmos_write(rtc, 0x30, ext_kib & 0xff);  /* KiB above 1 MiB */
+	rtc_cmos_write(rtc, 0x31, ext_kib >> 8);
+	rtc_cmos_write(rtc, 0x34, over_16m & 0xff); /* 64 KiB above 16 MiB */
+	rtc_cmos_write(rtc, 0x35, over_16m >> 8);
+	rtc_cmos_write(rtc, 0x5b, high & 0xff);     /* 64 KiB above 4 GiB */
+	rtc_cmos_write(rtc, 0x5c, (high >> 8) & 0xff);
+	rtc_cmos_write(rtc, 0x5d, (high >> 16) & 0xff);
+	rtc_cmos_write(rtc, 0x5f, m->cfg->vcpus - 1);
+}
+
+/* --- devices ------------------------------------------------------------- */
+
+static enum chardev_kind serial_kind(enum serial_backend b)
+{
+	switch (b) {
+	case SERIAL_STDIO: return CHARDEV_STDIO;
+	case SERIAL_PTY: return CHARDEV_PTY;
+	case SERIAL_FILE: return CHARDEV_FILE;
+	case SERIAL_UNIX: return CHARDEV_UNIX;
+	default: return CHARDEV_NULL;
+	}
+}
+
+static int create_devices(struct machine *m, char *err, size_t errlen)
+{
+	struct machine_devices *d = m->dev;
+	unsigned i;
+
+	if (i8259_init(&d->pic, m->pio, pic_output_changed, m)) {
+		snprintf(err, errlen, "cannot create the 8259 PIC");
+		return -1;
+	}
+	for (i = 0; i < 16; i++)
+		d->isa_irq[i] = i8259_irq_line(&d->pic, i);
+
+	d->pci = pci_bus_new(m->pio, m->mmio);
+	if (!d->pci || i440fx_init(&d->host_bridge, d->pci, NULL, m) ||
+	    piix3_init(&d->isa_bridge, d->pci, d->isa_irq, reset_requested, m)) {
+		snprintf(err, errlen, "cannot create the PCI host and ISA bridges");
+		return -1;
+	}
+	d->isa_bridge.elcr_changed = elcr_changed;
+	d->isa_bridge.elcr_opaque = m;
+
+	if (i8254_init(&d->pit, m->pio, &m->timers, d->isa_irq[0]) ||
+	    rtc_init(&d->rtc, m->pio, &m->timers, d->isa_irq[8], time(NULL),
+		     m->cfg->localtime)) {
+		snprintf(err, errlen, "cannot create the PIT and RTC");
+		return -1;
+	}
+	d->kbc = i8042_create(m->pio, d->isa_irq[I8042_KBD_IRQ],
+			      d->isa_irq[I8042_AUX_IRQ], reset_requested, m);
+	d->debugcon = debugcon_create(m->pio, DEBUGCON_SEABIOS_PORT, NULL);
+	d->debug_exit = debug_exit_create(m->pio, DEBUG_EXIT_PORT, 1, exit_requested, m);
+	d->fwcfg = fwcfg_create(m->pio, &m->mem);
+	if (!d->kbc || !d->debugcon || !d->debug_exit || !d->fwcfg) {
+		snprintf(err, errlen, "cannot create the i8042, debug ports and fw_cfg");
+		return -1;
+	}
+	if (m->cfg->serial != SERIAL_NONE) {
+		d->com1_backend = chardev_open(serial_kind(m->cfg->serial),
+					       m->cfg->serial_path, err, errlen);
+		if (!d->com1_backend)
+			return -1;
+		d->com1 = uart_create(m->pio, UART_COM1_BASE,
+				      d->isa_irq[UART_COM1_IRQ],
+				      d->com1_backend, &m->timers);
+		if (!d->com1) {
+			snprintf(err, errlen, "cannot create COM1");
+			return -1;
+		}
+	}
+	setup_cmos(m);
+	return setup_fwcfg(m, err, errlen);
+}
+
+static void destroy_devices(struct machine *m)
+{
+	struct machine_devices *d = m->dev;
+
+	if (!d)
+		return;
+	if (d->com1)
+		uart_destroy(d->com1);
+	if (d->com1_backend)
+		chardev_close(d->com1_backend);
+	if (d->fwcfg)
+		fwcfg_destroy(d->fwcfg);
+	if (d->debug_exit)
+		debug_exit_destroy(d->debug_exit);
+	if (d->debugcon)
+		debugcon_destroy(d->debugcon);
+	if (d->kbc)
+		i8042_destroy(d->kbc);
+	if (d->pci)
+		pci_bus_free(d->pci);
+	free(d);
+	m->dev = NULL;
+}
+
+/* --- machine ------------------------------------------------------------- */
+
+int machine_reset(struct machine *m)
+{
+	struct machine_devices *d = m->dev;
+
+	i8259_reset(&d->pic);
+	i8254_reset(&d->pit);
+	rtc_reset(&d->rtc);
+	i8042_reset(d->kbc);
+	if (d->com1)
+		uart_reset(d->com1);
+	fwcfg_reset(d->fwcfg);
+	pci_bus_reset(d->pci);
+	copy_bios_shadow(m);
+	if (ioctl(m->accel.vcpu_fd, KVM_SET_SREGS, &m->reset_sregs) < 0 ||
+	    ioctl(m->accel.vcpu_fd, KVM_SET_REGS, &m->reset_regs) < 0) {
+		fprintf(stderr, "vmm: cannot reset the vCPU: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int machine_create(struct machine *m, const struct vm_config *cfg,
+		   char *err, size_t errlen)
+{
+	memset(m, 0, sizeof(*m));
+	m->cfg = cfg;
+	m->accel.sys_fd = m->accel.vm_fd = m->accel.vcpu_fd = -1;
+	m->timer_fd = m->done_fd = -1;
+	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->wake, NULL);
+	dm_timer_list_init(&m->timers);
+
+	m->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	m->done_fd = eventfd(0, EFD_CLOEXEC);
+	m->pio = io_bus_new("ports");
+	m->mmio = io_bus_new("memory");
+	m->dev = calloc(1, sizeof(*m->dev));
+	if (m->timer_fd < 0 || m->done_fd < 0 || !m->pio || !m->mmio || !m->dev) {
+		snprintf(err, errlen, "out of resources: %s", strerror(errno));
+		return -1;
+	}
+
+	if (accel_open(&m->accel, cfg->accel, err, errlen) < 0)
+		return -1;
+	m->ram_size = cfg->memory_mib * MiB;
+	m->ram_below_4g = memmap_ram_below_4g(m->ram_size);
+	m->ram = mmap(NULL, m->ram_size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m->ram == MAP_FAILED) {
+		m->ram = NULL;
+		snprintf(err, errlen, "cannot allocate %llu MiB of guest RAM: %s",
+			 (unsigned long long)cfg->memory_mib, strerror(errno));
+		return -1;
+	}
+	if (map_ram(m, err, errlen) < 0 || load_bios(m, err, errlen) < 0)
+		return -1;
+	if (accel_create_vcpu(&m->accel, err, errlen) < 0)
+		return -1;
+	if (ioctl(m->accel.vcpu_fd, KVM_GET_REGS, &m->reset_regs) < 0 ||
+	    ioctl(m->accel.vcpu_fd, KVM_GET_SREGS, &m->reset_sregs) < 0) {
+		snprintf(err, errlen, "cannot read the vCPU's reset state: %s",
+			 strerror(errno));
+		return -1;
+	}
+	return create_devices(m, err, errlen);
+}
+
+void machine_destroy(struct machine *m)
+{
+	destroy_devices(m);
+	accel_close(&m->accel);
+	if (m->ram)
+		munmap(m->ram, m->ram_size);
+	if (m->bios_rom)
+		munmap(m->bios_rom, m->bios_size);
+	if (m->pio)
+		io_bus_free(m->pio);
+	if (m->mmio)
+		io_bus_free(m->mmio);
+	if (m->timer_fd >= 0)
+		close(m->timer_fd);
+	if (m->done_fd >= 0)
+		close(m->done_fd);
+	m->ram = m->bios_rom = NULL;
+	m->pio = m->mmio = NULL;
+	m->timer_fd = m->done_fd = -1;
+}
