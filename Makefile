@@ -36,7 +36,7 @@ USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h)
 # (test-sregs), the config parser, the device model on fake buses.
 UNIT_TESTS := tests/unit/test-sregs \
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
-		i8259 i8254 rtc)
+		i8259 i8254 rtc uart i8042 fwcfg chardev)
 
 .PHONY: all kmod userspace deps demo check bench clean
 all: kmod userspace

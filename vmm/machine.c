@@ -98,12 +98,13 @@ int machine_poll_fds(struct machine *m, int *fds, int max)
 	return 1;
 }
 
-void machine_fd_ready(struct machine *m, int fd)
+bool machine_fd_ready(struct machine *m, int fd)
 {
 	struct chardev *cd = m->dev->com1_backend;
 
 	if (cd && fd == chardev_fd(cd))
-		chardev_read_ready(cd);
+		return chardev_read_ready(cd) > 0;
+	return false;
 }
 
 /* --- memory -------------------------------------------------------------- */

@@ -82,6 +82,7 @@ void machine_kick(struct machine *m);
 /* Event-loop side: fds the loop watches besides its own, and what to do
  * when one is readable (chardev input). Under lock. */
 int machine_poll_fds(struct machine *m, int *fds, int max);
-void machine_fd_ready(struct machine *m, int fd);
+/* false: stop watching fd (its input ended for good). */
+bool machine_fd_ready(struct machine *m, int fd);
 
 #endif /* VMM_MACHINE_H */

@@ -300,9 +300,15 @@ static int event_loop(struct machine *m, int sig_fd)
 				machine_request(m, EVENT_QUIT, VM_EXIT_ERROR);
 				pthread_mutex_unlock(&m->lock);
 			} else {
+				bool keep;
+
 				pthread_mutex_lock(&m->lock);
-				machine_fd_ready(m, fd);
+				keep = machine_fd_ready(m, fd);
 				pthread_mutex_unlock(&m->lock);
+				/* At end of input a level-triggered fd stays
+				 * readable: stop watching it, or spin. */
+				if (!keep)
+					epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
 			}
 		}
 	}
