@@ -77,6 +77,7 @@ check:
 bench:
 	scripts/install-deps && $(MAKE) all
 	tests/bench/pio
+	tests/bench/boot
 
 clean:
 	-@$(kdir); $(MAKE) -C "$$kdir" M=$(CURDIR) clean
