@@ -54,7 +54,7 @@ userspace: vmm/vmm $(TEST_PROGS) $(UNIT_TESTS)
 vmm/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
 	$(CC) $(CFLAGS) -I. -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread
 
-tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS)
+tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS) $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(DM_SRCS) $(VMM_LIB_SRCS) -lcmocka -pthread
 
 # One step from sources to binary: no userspace .o next to kbuild's objects.

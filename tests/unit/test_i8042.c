@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "tests/unit/portio.h"
+
 #include "devmodel/chipset/i8042.h"
 
 #define DATA 0x60
@@ -67,57 +69,44 @@ static int teardown(void **state)
 	return 0;
 }
 
-static uint8_t inb(struct fixture *f, uint16_t port)
-{
-	uint64_t v;
-
-	assert_true(io_bus_read(f->pio, port, 1, &v));
-	return v;
-}
-
-static void outb(struct fixture *f, uint16_t port, uint8_t v)
-{
-	assert_true(io_bus_write(f->pio, port, 1, v));
-}
-
 /* Read one byte as a polling driver does: OBF must be set first. */
 static uint8_t read_reply(struct fixture *f)
 {
-	assert_true(inb(f, STAT) & ST_OBF);
-	return inb(f, DATA);
+	assert_true(port_in8(f->pio, STAT) & ST_OBF);
+	return port_in8(f->pio, DATA);
 }
 
 static void assert_empty(struct fixture *f)
 {
-	assert_false(inb(f, STAT) & ST_OBF);
+	assert_false(port_in8(f->pio, STAT) & ST_OBF);
 }
 
 /* Command byte with both IRQs off, so tests choose what to enable. */
 static void write_ctr(struct fixture *f, uint8_t ctr)
 {
-	outb(f, CMD, 0x60);
-	outb(f, DATA, ctr);
+	port_out8(f->pio, CMD, 0x60);
+	port_out8(f->pio, DATA, ctr);
 }
 
 static void test_self_test(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_false(inb(f, STAT) & ST_SYS);
-	outb(f, CMD, 0xaa);
-	assert_true(inb(f, STAT) & ST_A2);
+	assert_false(port_in8(f->pio, STAT) & ST_SYS);
+	port_out8(f->pio, CMD, 0xaa);
+	assert_true(port_in8(f->pio, STAT) & ST_A2);
 	assert_int_equal(read_reply(f), 0x55);
 	assert_empty(f);
-	assert_true(inb(f, STAT) & ST_SYS);
+	assert_true(port_in8(f->pio, STAT) & ST_SYS);
 }
 
 static void test_interface_tests(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, CMD, 0xab);
+	port_out8(f->pio, CMD, 0xab);
 	assert_int_equal(read_reply(f), 0x00);
-	outb(f, CMD, 0xa9);
+	port_out8(f->pio, CMD, 0xa9);
 	assert_int_equal(read_reply(f), 0x00);
 	assert_empty(f);
 }
@@ -127,16 +116,16 @@ static void test_command_byte(void **state)
 	struct fixture *f = *state;
 
 	write_ctr(f, 0x65);
-	assert_false(inb(f, STAT) & ST_A2); /* last write was data */
-	outb(f, CMD, 0x20);
+	assert_false(port_in8(f->pio, STAT) & ST_A2); /* last write was data */
+	port_out8(f->pio, CMD, 0x20);
 	assert_int_equal(read_reply(f), 0x65);
-	outb(f, CMD, 0xa7); /* disable aux: bit 5 */
-	outb(f, CMD, 0xae); /* enable keyboard: bit 4 clear */
-	outb(f, CMD, 0x20);
+	port_out8(f->pio, CMD, 0xa7); /* disable aux: bit 5 */
+	port_out8(f->pio, CMD, 0xae); /* enable keyboard: bit 4 clear */
+	port_out8(f->pio, CMD, 0x20);
 	assert_int_equal(read_reply(f), 0x65 | 0x20);
-	outb(f, CMD, 0xad);
-	outb(f, CMD, 0xa8);
-	outb(f, CMD, 0x20);
+	port_out8(f->pio, CMD, 0xad);
+	port_out8(f->pio, CMD, 0xa8);
+	port_out8(f->pio, CMD, 0x20);
 	assert_int_equal(read_reply(f), 0x55);
 }
 
@@ -145,28 +134,28 @@ static void test_keyboard_reset_and_commands(void **state)
 	struct fixture *f = *state;
 
 	write_ctr(f, 0x00);
-	outb(f, DATA, 0xff);
+	port_out8(f->pio, DATA, 0xff);
 	assert_int_equal(read_reply(f), 0xfa);
 	assert_int_equal(read_reply(f), 0xaa);
 	assert_empty(f);
-	outb(f, DATA, 0xf2);
+	port_out8(f->pio, DATA, 0xf2);
 	assert_int_equal(read_reply(f), 0xfa);
 	assert_int_equal(read_reply(f), 0xab);
 	assert_int_equal(read_reply(f), 0x83);
-	outb(f, DATA, 0xf0); /* SeaBIOS: scancode set 2 */
-	outb(f, DATA, 0x02);
+	port_out8(f->pio, DATA, 0xf0); /* SeaBIOS: scancode set 2 */
+	port_out8(f->pio, DATA, 0x02);
 	assert_int_equal(read_reply(f), 0xfa);
 	assert_int_equal(read_reply(f), 0xfa);
-	outb(f, DATA, 0xf0); /* get set */
-	outb(f, DATA, 0x00);
+	port_out8(f->pio, DATA, 0xf0); /* get set */
+	port_out8(f->pio, DATA, 0x00);
 	assert_int_equal(read_reply(f), 0xfa);
 	assert_int_equal(read_reply(f), 0xfa);
 	assert_int_equal(read_reply(f), 0x02);
-	outb(f, DATA, 0xed);
-	outb(f, DATA, 0x07);
+	port_out8(f->pio, DATA, 0xed);
+	port_out8(f->pio, DATA, 0x07);
 	assert_int_equal(read_reply(f), 0xfa);
 	assert_int_equal(read_reply(f), 0xfa);
-	outb(f, DATA, 0xf5);
+	port_out8(f->pio, DATA, 0xf5);
 	assert_int_equal(read_reply(f), 0xfa);
 	assert_empty(f);
 }
@@ -177,7 +166,7 @@ static void test_identify_translated(void **state)
 	struct fixture *f = *state;
 
 	write_ctr(f, 0x40);
-	outb(f, DATA, 0xf2);
+	port_out8(f->pio, DATA, 0xf2);
 	assert_int_equal(read_reply(f), 0xfa);
 	assert_int_equal(read_reply(f), 0xab);
 	assert_int_equal(read_reply(f), 0x41);
@@ -188,17 +177,17 @@ static void test_reset_line(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, CMD, 0xff); /* pulse nothing */
+	port_out8(f->pio, CMD, 0xff); /* pulse nothing */
 	assert_int_equal(f->resets, 0);
-	outb(f, CMD, 0xfe);
+	port_out8(f->pio, CMD, 0xfe);
 	assert_int_equal(f->resets, 1);
-	outb(f, CMD, 0xd1); /* output port, reset bit kept high */
-	outb(f, DATA, 0x03);
+	port_out8(f->pio, CMD, 0xd1); /* output port, reset bit kept high */
+	port_out8(f->pio, DATA, 0x03);
 	assert_int_equal(f->resets, 1);
-	outb(f, CMD, 0xd0);
+	port_out8(f->pio, CMD, 0xd0);
 	assert_int_equal(read_reply(f), 0x03);
-	outb(f, CMD, 0xd1);
-	outb(f, DATA, 0x02);
+	port_out8(f->pio, CMD, 0xd1);
+	port_out8(f->pio, DATA, 0x02);
 	assert_int_equal(f->resets, 2);
 }
 
@@ -208,17 +197,17 @@ static void test_irq1(void **state)
 	struct fixture *f = *state;
 
 	write_ctr(f, 0x00);
-	outb(f, DATA, 0xff);
+	port_out8(f->pio, DATA, 0xff);
 	assert_int_equal(f->rises[1], 0);
 	read_reply(f);
 	read_reply(f);
 	write_ctr(f, 0x01);
-	outb(f, DATA, 0xff);
+	port_out8(f->pio, DATA, 0xff);
 	assert_int_equal(f->level[1], 1);
 	assert_int_equal(f->rises[1], 1);
-	assert_int_equal(inb(f, DATA), 0xfa);
+	assert_int_equal(port_in8(f->pio, DATA), 0xfa);
 	assert_int_equal(f->rises[1], 2); /* AA: a new edge */
-	assert_int_equal(inb(f, DATA), 0xaa);
+	assert_int_equal(port_in8(f->pio, DATA), 0xaa);
 	assert_int_equal(f->level[1], 0);
 	assert_int_equal(f->rises[12], 0);
 }
@@ -229,20 +218,20 @@ static void test_aux(void **state)
 	struct fixture *f = *state;
 
 	write_ctr(f, 0x02 | 0x20); /* aux IRQ on, aux port disabled */
-	outb(f, CMD, 0xd3);
-	outb(f, DATA, 0x5a);
-	assert_true(inb(f, STAT) & ST_AUX);
+	port_out8(f->pio, CMD, 0xd3);
+	port_out8(f->pio, DATA, 0x5a);
+	assert_true(port_in8(f->pio, STAT) & ST_AUX);
 	assert_int_equal(f->level[12], 1);
 	assert_int_equal(read_reply(f), 0x5a);
 	assert_int_equal(f->level[12], 0);
-	outb(f, CMD, 0xd4);
-	outb(f, DATA, 0xff);
-	assert_true(inb(f, STAT) & ST_AUX);
+	port_out8(f->pio, CMD, 0xd4);
+	port_out8(f->pio, DATA, 0xff);
+	assert_true(port_in8(f->pio, STAT) & ST_AUX);
 	assert_int_equal(read_reply(f), 0xfa);
 	assert_int_equal(read_reply(f), 0xaa);
 	assert_int_equal(read_reply(f), 0x00);
-	outb(f, CMD, 0xd4);
-	outb(f, DATA, 0xf2);
+	port_out8(f->pio, CMD, 0xd4);
+	port_out8(f->pio, DATA, 0xf2);
 	assert_int_equal(read_reply(f), 0xfa);
 	assert_int_equal(read_reply(f), 0x00);
 	assert_int_equal(f->rises[12], 6); /* one edge per byte */
@@ -258,12 +247,12 @@ static void test_key_events(void **state)
 	assert_int_equal(i8042_key_event(f->kbc, make, sizeof(make)), 0);
 	assert_empty(f);
 	assert_int_equal(f->level[1], 0);
-	outb(f, CMD, 0xae);
+	port_out8(f->pio, CMD, 0xae);
 	assert_int_equal(f->level[1], 1);
 	assert_int_equal(read_reply(f), 0xe0);
 	assert_int_equal(read_reply(f), 0x48);
 	assert_empty(f);
-	outb(f, DATA, 0xf5); /* scanning off: keys dropped */
+	port_out8(f->pio, DATA, 0xf5); /* scanning off: keys dropped */
 	read_reply(f);
 	assert_int_equal(i8042_key_event(f->kbc, make, 1), 0);
 	assert_empty(f);

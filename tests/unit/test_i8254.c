@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/portio.h"
+
 #include "devmodel/core/io.h"
 #include "devmodel/core/timer.h"
 #include "devmodel/chipset/i8254.h"
@@ -76,30 +78,17 @@ static void advance(struct fixture *f, uint64_t ns)
 	f->clock = end;
 }
 
-static void outb(struct fixture *f, uint16_t port, uint8_t val)
-{
-	assert_true(io_bus_write(f->bus, port, 1, val));
-}
-
-static uint8_t inb(struct fixture *f, uint16_t port)
-{
-	uint64_t v;
-
-	assert_true(io_bus_read(f->bus, port, 1, &v));
-	return v;
-}
-
 static void write_count(struct fixture *f, unsigned ch, uint16_t count)
 {
-	outb(f, 0x40 + ch, count & 0xFF);
-	outb(f, 0x40 + ch, count >> 8);
+	port_out8(f->bus, 0x40 + ch, count & 0xFF);
+	port_out8(f->bus, 0x40 + ch, count >> 8);
 }
 
 static uint16_t read_count(struct fixture *f, unsigned ch)
 {
-	uint16_t lo = inb(f, 0x40 + ch);
+	uint16_t lo = port_in8(f->bus, 0x40 + ch);
 
-	return lo | inb(f, 0x40 + ch) << 8;
+	return lo | port_in8(f->bus, 0x40 + ch) << 8;
 }
 
 /* ns of d PIT clocks, rounded up */
@@ -112,7 +101,7 @@ static void mode2_periodic_irq0(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, 0x43, 0x34);		/* ch0, LSB/MSB, mode 2, binary */
+	port_out8(f->bus, 0x43, 0x34);		/* ch0, LSB/MSB, mode 2, binary */
 	write_count(f, 0, 1193);	/* ~1 ms, Linux HZ=1000 */
 	advance(f, clocks(1193) - 1);
 	assert_int_equal(f->irq_edges, 1);	/* the control word raised OUT */
@@ -128,7 +117,7 @@ static void mode2_late_callback_coalesces(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, 0x43, 0x34);
+	port_out8(f->bus, 0x43, 0x34);
 	write_count(f, 0, 11932);	/* 10 ms */
 	f->irq_edges = 0;
 	f->clock += 35 * MS;		/* event loop stalled */
@@ -145,14 +134,14 @@ static void tiny_period_is_limited(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, 0x43, 0x34);
+	port_out8(f->bus, 0x43, 0x34);
 	write_count(f, 0, 2);		/* 596 kHz requested */
 	f->irq_edges = 0;
 	advance(f, 10 * MS);
 	assert_true(f->irq_edges <= 10 * MS / I8254_MIN_IRQ_PERIOD_NS);
 	assert_true(f->irq_edges >= 10 * MS / I8254_MIN_IRQ_PERIOD_NS - 2);
 	/* The counter itself still runs at full speed. */
-	outb(f, 0x43, 0x00);
+	port_out8(f->bus, 0x43, 0x00);
 	assert_true(read_count(f, 0) <= 2);
 }
 
@@ -160,7 +149,7 @@ static void mode0_one_shot_irq0(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, 0x43, 0x30);		/* ch0, LSB/MSB, mode 0 */
+	port_out8(f->bus, 0x43, 0x30);		/* ch0, LSB/MSB, mode 0 */
 	f->irq_edges = 0;
 	write_count(f, 0, 1000);
 	assert_int_equal(f->irq_level, 0);
@@ -178,30 +167,30 @@ static void channel2_gate_and_port61(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, 0x61, 0x01);
-	outb(f, 0x43, 0xB0);		/* ch2, LSB/MSB, mode 0 */
+	port_out8(f->bus, 0x61, 0x01);
+	port_out8(f->bus, 0x43, 0xB0);		/* ch2, LSB/MSB, mode 0 */
 	write_count(f, 2, 0x2E9B);	/* ~10 ms */
-	assert_int_equal(inb(f, 0x61) & 0x20, 0);
+	assert_int_equal(port_in8(f->bus, 0x61) & 0x20, 0);
 	f->clock += clocks(0x2E9B) - 1;	/* no timer involved: pure clock */
-	assert_int_equal(inb(f, 0x61) & 0x20, 0);
+	assert_int_equal(port_in8(f->bus, 0x61) & 0x20, 0);
 	f->clock += 1;
-	assert_int_equal(inb(f, 0x61) & 0x20, 0x20);
+	assert_int_equal(port_in8(f->bus, 0x61) & 0x20, 0x20);
 	assert_int_equal(f->irq_edges, 0);	/* channel 2 has no IRQ */
 
 	/* Gate low holds the count: it only runs while bit 0 is set. */
-	outb(f, 0x61, 0x00);
-	outb(f, 0x43, 0xB0);
+	port_out8(f->bus, 0x61, 0x00);
+	port_out8(f->bus, 0x43, 0xB0);
 	write_count(f, 2, 1000);
 	f->clock += 10 * MS;
-	assert_int_equal(inb(f, 0x61) & 0x20, 0);
-	outb(f, 0x61, 0x01);
+	assert_int_equal(port_in8(f->bus, 0x61) & 0x20, 0);
+	port_out8(f->bus, 0x61, 0x01);
 	f->clock += clocks(600);
-	outb(f, 0x61, 0x00);
+	port_out8(f->bus, 0x61, 0x00);
 	f->clock += 10 * MS;
-	assert_int_equal(inb(f, 0x61) & 0x20, 0);
-	outb(f, 0x61, 0x01);
+	assert_int_equal(port_in8(f->bus, 0x61) & 0x20, 0);
+	port_out8(f->bus, 0x61, 0x01);
 	f->clock += clocks(400);
-	assert_int_equal(inb(f, 0x61) & 0x20, 0x20);
+	assert_int_equal(port_in8(f->bus, 0x61) & 0x20, 0x20);
 }
 
 static void port61_bits(void **state)
@@ -209,9 +198,9 @@ static void port61_bits(void **state)
 	struct fixture *f = *state;
 	uint8_t a, b;
 
-	outb(f, 0x61, 0x02);		/* speaker data, gate off */
-	a = inb(f, 0x61);
-	b = inb(f, 0x61);
+	port_out8(f->bus, 0x61, 0x02);		/* speaker data, gate off */
+	a = port_in8(f->bus, 0x61);
+	b = port_in8(f->bus, 0x61);
 	assert_int_equal(a & 0x0F, 0x02);
 	assert_int_equal((a ^ b) & 0x10, 0x10);	/* refresh toggles */
 	assert_int_equal(b & 0x0F, 0x02);
@@ -221,74 +210,74 @@ static void latch_and_read_back(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, 0x43, 0x34);		/* ch0 mode 2 */
+	port_out8(f->bus, 0x43, 0x34);		/* ch0 mode 2 */
 	write_count(f, 0, 1000);
 	f->clock += clocks(100);
-	outb(f, 0x43, 0x00);		/* latch ch0 */
+	port_out8(f->bus, 0x43, 0x00);		/* latch ch0 */
 	f->clock += clocks(300);
 	assert_int_equal(read_count(f, 0), 900);	/* the latched value */
 	assert_int_equal(read_count(f, 0), 600);	/* live again */
 
 	/* A second latch before reading keeps the first one. */
-	outb(f, 0x43, 0x00);
+	port_out8(f->bus, 0x43, 0x00);
 	f->clock += clocks(50);
-	outb(f, 0x43, 0x00);
+	port_out8(f->bus, 0x43, 0x00);
 	assert_int_equal(read_count(f, 0), 600);
 
 	/* Read-back of ch0: status then count. OUT high, RW 3, mode 2. */
-	outb(f, 0x43, 0xC2);
+	port_out8(f->bus, 0x43, 0xC2);
 	f->clock += clocks(10);
-	assert_int_equal(inb(f, 0x40), 0x80 | 0x30 | 2 << 1);
+	assert_int_equal(port_in8(f->bus, 0x40), 0x80 | 0x30 | 2 << 1);
 	assert_int_equal(read_count(f, 0), 550);
 	/* Read-back of status only, ch2 unprogrammed after a new control
 	 * word: NULL COUNT set, OUT low in mode 0. */
-	outb(f, 0x43, 0xB0);
-	outb(f, 0x43, 0xE8);
-	assert_int_equal(inb(f, 0x42), 0x40 | 0x30);
+	port_out8(f->bus, 0x43, 0xB0);
+	port_out8(f->bus, 0x43, 0xE8);
+	assert_int_equal(port_in8(f->bus, 0x42), 0x40 | 0x30);
 }
 
 static void access_modes(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, 0x43, 0x94);		/* ch2, LSB only, mode 2 */
-	outb(f, 0x61, 0x01);
-	outb(f, 0x42, 200);
-	assert_int_equal(inb(f, 0x42), 200);	/* LSB only each read */
-	assert_int_equal(inb(f, 0x42), 200);
+	port_out8(f->bus, 0x43, 0x94);		/* ch2, LSB only, mode 2 */
+	port_out8(f->bus, 0x61, 0x01);
+	port_out8(f->bus, 0x42, 200);
+	assert_int_equal(port_in8(f->bus, 0x42), 200);	/* LSB only each read */
+	assert_int_equal(port_in8(f->bus, 0x42), 200);
 	f->clock += clocks(50);
-	assert_int_equal(inb(f, 0x42), 150);
+	assert_int_equal(port_in8(f->bus, 0x42), 150);
 
-	outb(f, 0x43, 0xA4);		/* ch2, MSB only, mode 2 */
-	outb(f, 0x42, 0x12);		/* count 0x1200 */
-	assert_int_equal(inb(f, 0x42), 0x12);
+	port_out8(f->bus, 0x43, 0xA4);		/* ch2, MSB only, mode 2 */
+	port_out8(f->bus, 0x42, 0x12);		/* count 0x1200 */
+	assert_int_equal(port_in8(f->bus, 0x42), 0x12);
 	f->clock += clocks(0x100);
-	assert_int_equal(inb(f, 0x42), 0x11);
+	assert_int_equal(port_in8(f->bus, 0x42), 0x11);
 
-	outb(f, 0x43, 0xB4);		/* LSB then MSB */
-	outb(f, 0x42, 0x34);
-	outb(f, 0x42, 0x12);
-	assert_int_equal(inb(f, 0x42), 0x34);
-	assert_int_equal(inb(f, 0x42), 0x12);
-	assert_int_equal(inb(f, 0x42), 0x34);	/* flip-flop wrapped */
+	port_out8(f->bus, 0x43, 0xB4);		/* LSB then MSB */
+	port_out8(f->bus, 0x42, 0x34);
+	port_out8(f->bus, 0x42, 0x12);
+	assert_int_equal(port_in8(f->bus, 0x42), 0x34);
+	assert_int_equal(port_in8(f->bus, 0x42), 0x12);
+	assert_int_equal(port_in8(f->bus, 0x42), 0x34);	/* flip-flop wrapped */
 }
 
 static void mode3_square_wave_and_bcd(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, 0x61, 0x01);
-	outb(f, 0x43, 0xB7);		/* ch2, LSB/MSB, mode 3, BCD */
+	port_out8(f->bus, 0x61, 0x01);
+	port_out8(f->bus, 0x43, 0xB7);		/* ch2, LSB/MSB, mode 3, BCD */
 	write_count(f, 2, 0x1000);	/* 1000 decimal */
-	assert_int_equal(inb(f, 0x61) & 0x20, 0x20);
+	assert_int_equal(port_in8(f->bus, 0x61) & 0x20, 0x20);
 	f->clock += clocks(499);
-	assert_int_equal(inb(f, 0x61) & 0x20, 0x20);
+	assert_int_equal(port_in8(f->bus, 0x61) & 0x20, 0x20);
 	f->clock += clocks(500) - clocks(499);
-	assert_int_equal(inb(f, 0x61) & 0x20, 0);
-	outb(f, 0x43, 0x80);		/* latch ch2: counts by 2 from 1000 */
+	assert_int_equal(port_in8(f->bus, 0x61) & 0x20, 0);
+	port_out8(f->bus, 0x43, 0x80);		/* latch ch2: counts by 2 from 1000 */
 	assert_int_equal(read_count(f, 2), 0x1000);
 	f->clock += clocks(1000) - clocks(500);
-	assert_int_equal(inb(f, 0x61) & 0x20, 0x20);
+	assert_int_equal(port_in8(f->bus, 0x61) & 0x20, 0x20);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)

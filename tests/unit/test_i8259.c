@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/portio.h"
+
 #include "devmodel/core/io.h"
 #include "devmodel/chipset/i8259.h"
 
@@ -25,32 +27,19 @@ static void count_kick(void *opaque)
 	f->kicks++;
 }
 
-static void outb(struct fixture *f, uint16_t port, uint8_t val)
-{
-	assert_true(io_bus_write(f->bus, port, 1, val));
-}
-
-static uint8_t inb(struct fixture *f, uint16_t port)
-{
-	uint64_t v;
-
-	assert_true(io_bus_read(f->bus, port, 1, &v));
-	return v;
-}
-
 /* SeaBIOS's pic_setup(): ICW1 0x11, vectors 0x08/0x70, cascade, 8086 mode. */
 static void program_pics(struct fixture *f, uint8_t icw4)
 {
-	outb(f, 0x20, 0x11);
-	outb(f, 0xA0, 0x11);
-	outb(f, 0x21, 0x08);
-	outb(f, 0xA1, 0x70);
-	outb(f, 0x21, 0x04);
-	outb(f, 0xA1, 0x02);
-	outb(f, 0x21, icw4);
-	outb(f, 0xA1, icw4);
-	outb(f, 0x21, 0x00);	/* OCW1: all unmasked */
-	outb(f, 0xA1, 0x00);
+	port_out8(f->bus, 0x20, 0x11);
+	port_out8(f->bus, 0xA0, 0x11);
+	port_out8(f->bus, 0x21, 0x08);
+	port_out8(f->bus, 0xA1, 0x70);
+	port_out8(f->bus, 0x21, 0x04);
+	port_out8(f->bus, 0xA1, 0x02);
+	port_out8(f->bus, 0x21, icw4);
+	port_out8(f->bus, 0xA1, icw4);
+	port_out8(f->bus, 0x21, 0x00);	/* OCW1: all unmasked */
+	port_out8(f->bus, 0xA1, 0x00);
 }
 
 static int setup(void **state)
@@ -75,7 +64,7 @@ static int teardown(void **state)
 
 static void eoi_master(struct fixture *f)
 {
-	outb(f, 0x20, 0x20);
+	port_out8(f->bus, 0x20, 0x20);
 }
 
 static void raise_ack_eoi(void **state)
@@ -89,12 +78,12 @@ static void raise_ack_eoi(void **state)
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x08 + 1);
 	assert_false(i8259_has_interrupt(&f->pic));
 
-	outb(f, 0x20, 0x0B);		/* OCW3: read ISR */
-	assert_int_equal(inb(f, 0x20), 0x02);
+	port_out8(f->bus, 0x20, 0x0B);		/* OCW3: read ISR */
+	assert_int_equal(port_in8(f->bus, 0x20), 0x02);
 	eoi_master(f);
-	assert_int_equal(inb(f, 0x20), 0x00);
-	outb(f, 0x20, 0x0A);		/* OCW3: read IRR */
-	assert_int_equal(inb(f, 0x20), 0x00);	/* edge: cleared by INTA */
+	assert_int_equal(port_in8(f->bus, 0x20), 0x00);
+	port_out8(f->bus, 0x20, 0x0A);		/* OCW3: read IRR */
+	assert_int_equal(port_in8(f->bus, 0x20), 0x00);	/* edge: cleared by INTA */
 	/* The line is still high: no new edge, no new interrupt. */
 	assert_false(i8259_has_interrupt(&f->pic));
 }
@@ -113,11 +102,11 @@ static void mask_blocks(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, 0x21, 0x01);		/* mask IRQ0 */
-	assert_int_equal(inb(f, 0x21), 0x01);
+	port_out8(f->bus, 0x21, 0x01);		/* mask IRQ0 */
+	assert_int_equal(port_in8(f->bus, 0x21), 0x01);
 	i8259_irq_handler(&f->pic, 0, 1);
 	assert_false(i8259_has_interrupt(&f->pic));
-	outb(f, 0x21, 0x00);		/* the request was kept in IRR */
+	port_out8(f->bus, 0x21, 0x00);		/* the request was kept in IRR */
 	assert_true(i8259_has_interrupt(&f->pic));
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x08);
 }
@@ -146,17 +135,17 @@ static void specific_eoi_and_rotation(void **state)
 	i8259_set_irq(&f->pic, 3, 1);
 	i8259_set_irq(&f->pic, 6, 1);
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x0B);
-	outb(f, 0x20, 0x60 | 3);	/* specific EOI IR3 */
+	port_out8(f->bus, 0x20, 0x60 | 3);	/* specific EOI IR3 */
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x0E);
-	outb(f, 0x20, 0xE0 | 6);	/* rotate on specific EOI: IR6 lowest */
+	port_out8(f->bus, 0x20, 0xE0 | 6);	/* rotate on specific EOI: IR6 lowest */
 	i8259_set_irq(&f->pic, 6, 0);
 	i8259_set_irq(&f->pic, 6, 1);
 	i8259_set_irq(&f->pic, 0, 1);
 	i8259_set_irq(&f->pic, 7, 1);
 	/* IR7 now has the highest priority, then IR0 ... IR6 last. */
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x0F);
-	outb(f, 0x20, 0x0B);
-	assert_int_equal(inb(f, 0x20), 0x80);	/* a real IR7, in service */
+	port_out8(f->bus, 0x20, 0x0B);
+	assert_int_equal(port_in8(f->bus, 0x20), 0x80);	/* a real IR7, in service */
 	eoi_master(f);
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x08);
 	eoi_master(f);
@@ -170,23 +159,23 @@ static void cascade_through_slave(void **state)
 	i8259_set_irq(&f->pic, 12, 1);
 	assert_true(i8259_has_interrupt(&f->pic));
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x70 + 4);
-	outb(f, 0xA0, 0x0B);
-	assert_int_equal(inb(f, 0xA0), 0x10);	/* slave ISR: IR4 */
-	outb(f, 0x20, 0x0B);
-	assert_int_equal(inb(f, 0x20), 0x04);	/* master ISR: IR2 */
+	port_out8(f->bus, 0xA0, 0x0B);
+	assert_int_equal(port_in8(f->bus, 0xA0), 0x10);	/* slave ISR: IR4 */
+	port_out8(f->bus, 0x20, 0x0B);
+	assert_int_equal(port_in8(f->bus, 0x20), 0x04);	/* master ISR: IR2 */
 
 	/* IRQ8 (slave IR0) beats IR4 on the slave, but the master still has
 	 * IR2 in service (not special fully nested): it waits for the EOIs. */
 	i8259_set_irq(&f->pic, 8, 1);
 	assert_false(i8259_has_interrupt(&f->pic));
-	outb(f, 0xA0, 0x20);		/* slave EOI (IR4) */
+	port_out8(f->bus, 0xA0, 0x20);		/* slave EOI (IR4) */
 	eoi_master(f);
 	assert_true(i8259_has_interrupt(&f->pic));
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x70);
 	/* A masked slave input does not reach the master. */
-	outb(f, 0xA0, 0x20);
+	port_out8(f->bus, 0xA0, 0x20);
 	eoi_master(f);
-	outb(f, 0xA1, 0x02);
+	port_out8(f->bus, 0xA1, 0x02);
 	i8259_set_irq(&f->pic, 9, 1);
 	assert_false(i8259_has_interrupt(&f->pic));
 }
@@ -198,13 +187,13 @@ static void level_stays_pending(void **state)
 	i8259_set_elcr(&f->pic, 1u << 10);
 	i8259_set_irq(&f->pic, 10, 1);
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x72);
-	outb(f, 0xA0, 0x20);
+	port_out8(f->bus, 0xA0, 0x20);
 	eoi_master(f);
 	/* Still high: requested again after EOI. */
 	assert_true(i8259_has_interrupt(&f->pic));
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x72);
 	i8259_set_irq(&f->pic, 10, 0);	/* the handler quiets the device */
-	outb(f, 0xA0, 0x20);
+	port_out8(f->bus, 0xA0, 0x20);
 	eoi_master(f);
 	assert_false(i8259_has_interrupt(&f->pic));
 
@@ -212,7 +201,7 @@ static void level_stays_pending(void **state)
 	i8259_set_elcr(&f->pic, 0);
 	i8259_set_irq(&f->pic, 10, 1);
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x72);
-	outb(f, 0xA0, 0x20);
+	port_out8(f->bus, 0xA0, 0x20);
 	eoi_master(f);
 	assert_false(i8259_has_interrupt(&f->pic));
 }
@@ -234,8 +223,8 @@ static void spurious_vectors(void **state)
 
 	/* Nothing pending at INTA: IR7 of the master, no ISR bit. */
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x0F);
-	outb(f, 0x20, 0x0B);
-	assert_int_equal(inb(f, 0x20), 0x00);
+	port_out8(f->bus, 0x20, 0x0B);
+	assert_int_equal(port_in8(f->bus, 0x20), 0x00);
 
 	/* A level request withdrawn between INTR and INTA on the slave:
 	 * the master's IR2 was latched, the slave answers its IR7. */
@@ -244,8 +233,8 @@ static void spurious_vectors(void **state)
 	assert_true(i8259_has_interrupt(&f->pic));
 	i8259_set_irq(&f->pic, 11, 0);
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x77);
-	outb(f, 0xA0, 0x0B);
-	assert_int_equal(inb(f, 0xA0), 0x00);
+	port_out8(f->bus, 0xA0, 0x0B);
+	assert_int_equal(port_in8(f->bus, 0xA0), 0x00);
 }
 
 static void auto_eoi(void **state)
@@ -255,8 +244,8 @@ static void auto_eoi(void **state)
 	program_pics(f, 0x03);		/* ICW4: 8086 mode, AEOI */
 	i8259_set_irq(&f->pic, 3, 1);
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x0B);
-	outb(f, 0x20, 0x0B);
-	assert_int_equal(inb(f, 0x20), 0x00);	/* never in service */
+	port_out8(f->bus, 0x20, 0x0B);
+	assert_int_equal(port_in8(f->bus, 0x20), 0x00);	/* never in service */
 	i8259_set_irq(&f->pic, 5, 1);
 	assert_true(i8259_has_interrupt(&f->pic));
 }
@@ -265,17 +254,17 @@ static void init_resets_state(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, 0x21, 0xFF);
+	port_out8(f->bus, 0x21, 0xFF);
 	i8259_set_irq(&f->pic, 1, 1);
 	program_pics(f, 0x01);
-	assert_int_equal(inb(f, 0x21), 0x00);
+	assert_int_equal(port_in8(f->bus, 0x21), 0x00);
 	/* ICW1 reset the edge latch: the old request is gone. */
 	assert_false(i8259_has_interrupt(&f->pic));
 	/* Vectors come from ICW2 on both chips. */
-	outb(f, 0x20, 0x11);
-	outb(f, 0x21, 0x20);
-	outb(f, 0x21, 0x04);
-	outb(f, 0x21, 0x01);
+	port_out8(f->bus, 0x20, 0x11);
+	port_out8(f->bus, 0x21, 0x20);
+	port_out8(f->bus, 0x21, 0x04);
+	port_out8(f->bus, 0x21, 0x01);
 	i8259_set_irq(&f->pic, 6, 1);
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x26);
 }
@@ -284,13 +273,13 @@ static void poll_mode(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, 0x20, 0x0C);		/* OCW3: poll */
-	assert_int_equal(inb(f, 0x20), 0x00);
+	port_out8(f->bus, 0x20, 0x0C);		/* OCW3: poll */
+	assert_int_equal(port_in8(f->bus, 0x20), 0x00);
 	i8259_set_irq(&f->pic, 6, 1);
-	outb(f, 0x20, 0x0C);
-	assert_int_equal(inb(f, 0x20), 0x86);
-	outb(f, 0x20, 0x0B);
-	assert_int_equal(inb(f, 0x20), 0x40);	/* poll acknowledged IR6 */
+	port_out8(f->bus, 0x20, 0x0C);
+	assert_int_equal(port_in8(f->bus, 0x20), 0x86);
+	port_out8(f->bus, 0x20, 0x0B);
+	assert_int_equal(port_in8(f->bus, 0x20), 0x40);	/* poll acknowledged IR6 */
 }
 
 static void special_mask_mode(void **state)
@@ -301,8 +290,8 @@ static void special_mask_mode(void **state)
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x09);
 	i8259_set_irq(&f->pic, 4, 1);
 	assert_false(i8259_has_interrupt(&f->pic));
-	outb(f, 0x21, 0x02);		/* mask the level in service */
-	outb(f, 0x20, 0x68);		/* OCW3: set special mask mode */
+	port_out8(f->bus, 0x21, 0x02);		/* mask the level in service */
+	port_out8(f->bus, 0x20, 0x68);		/* OCW3: set special mask mode */
 	assert_true(i8259_has_interrupt(&f->pic));
 	assert_int_equal(i8259_acknowledge(&f->pic), 0x0C);
 }

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "tests/unit/portio.h"
+
 #include "devmodel/core/io.h"
 #include "devmodel/core/timer.h"
 #include "devmodel/chipset/rtc.h"
@@ -84,30 +86,17 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void outb(struct fixture *f, uint16_t port, uint8_t val)
-{
-	assert_true(io_bus_write(f->bus, port, 1, val));
-}
-
-static uint8_t inb(struct fixture *f, uint16_t port)
-{
-	uint64_t v;
-
-	assert_true(io_bus_read(f->bus, port, 1, &v));
-	return v;
-}
-
 /* As SeaBIOS does it: NMI masked in the index. */
 static uint8_t cmos_in(struct fixture *f, uint8_t index)
 {
-	outb(f, 0x70, 0x80 | index);
-	return inb(f, 0x71);
+	port_out8(f->bus, 0x70, 0x80 | index);
+	return port_in8(f->bus, 0x71);
 }
 
 static void cmos_out(struct fixture *f, uint8_t index, uint8_t val)
 {
-	outb(f, 0x70, 0x80 | index);
-	outb(f, 0x71, val);
+	port_out8(f->bus, 0x70, 0x80 | index);
+	port_out8(f->bus, 0x71, val);
 }
 
 /* Move the clock forward, running timers at their deadlines; a guest
@@ -330,8 +319,8 @@ static void cmos_ram_and_nmi_bit(void **state)
 	rtc_cmos_write(&f->rtc, 0x34, 0x12);
 	rtc_cmos_write(&f->rtc, 0x5F, 0x03);
 	assert_int_equal(cmos_in(f, 0x34), 0x12);
-	outb(f, 0x70, 0x5F);		/* NMI enabled: same register */
-	assert_int_equal(inb(f, 0x71), 0x03);
+	port_out8(f->bus, 0x70, 0x5F);		/* NMI enabled: same register */
+	assert_int_equal(port_in8(f->bus, 0x71), 0x03);
 	assert_false(f->rtc.nmi_masked);
 	cmos_out(f, 0x3D, 0x32);
 	assert_true(f->rtc.nmi_masked);

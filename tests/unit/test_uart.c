@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tests/unit/portio.h"
+
 #include "devmodel/chipset/uart.h"
 
 #define BASE 0x3f8
@@ -89,19 +91,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static uint8_t inb(struct fixture *f, uint16_t port)
-{
-	uint64_t v;
-
-	assert_true(io_bus_read(f->pio, port, 1, &v));
-	return v;
-}
-
-static void outb(struct fixture *f, uint16_t port, uint8_t v)
-{
-	assert_true(io_bus_write(f->pio, port, 1, v));
-}
-
 /* What the guest sent, as the other end of the backend sees it. */
 static size_t peer_read(struct fixture *f, char *buf, size_t len)
 {
@@ -122,17 +111,17 @@ static void test_probe_thre(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, MCR, 0x08); /* OUT2: the IRQ reaches the PIC */
-	outb(f, IER, 0x02);
-	assert_int_equal(inb(f, IER), 0x02);
+	port_out8(f->pio, MCR, 0x08); /* OUT2: the IRQ reaches the PIC */
+	port_out8(f->pio, IER, 0x02);
+	assert_int_equal(port_in8(f->pio, IER), 0x02);
 	assert_int_equal(f->irq_level, 1);
-	assert_int_equal(inb(f, IIR) & 0x3f, 0x02);
-	assert_int_equal(inb(f, IIR) & 0x3f, 0x01);
+	assert_int_equal(port_in8(f->pio, IIR) & 0x3f, 0x02);
+	assert_int_equal(port_in8(f->pio, IIR) & 0x3f, 0x01);
 	assert_int_equal(f->irq_level, 0);
 	/* Off and on again: THRE comes back (Linux's UART_BUG_THRE test). */
-	outb(f, IER, 0x00);
-	outb(f, IER, 0x02);
-	assert_int_equal(inb(f, IIR) & 0x3f, 0x02);
+	port_out8(f->pio, IER, 0x00);
+	port_out8(f->pio, IER, 0x02);
+	assert_int_equal(port_in8(f->pio, IIR) & 0x3f, 0x02);
 	assert_int_equal(f->irq_rises, 2);
 }
 
@@ -140,13 +129,13 @@ static void test_register_readback(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, IER, 0xff);
-	assert_int_equal(inb(f, IER), 0x0f); /* bits 7:4 are always 0 */
-	outb(f, SCR, 0xa5);
-	assert_int_equal(inb(f, SCR), 0xa5);
-	outb(f, LCR, 0x1b);
-	assert_int_equal(inb(f, LCR), 0x1b);
-	assert_int_equal(inb(f, LSR) & 0x60, 0x60); /* THRE | TEMT */
+	port_out8(f->pio, IER, 0xff);
+	assert_int_equal(port_in8(f->pio, IER), 0x0f); /* bits 7:4 are always 0 */
+	port_out8(f->pio, SCR, 0xa5);
+	assert_int_equal(port_in8(f->pio, SCR), 0xa5);
+	port_out8(f->pio, LCR, 0x1b);
+	assert_int_equal(port_in8(f->pio, LCR), 0x1b);
+	assert_int_equal(port_in8(f->pio, LSR) & 0x60, 0x60); /* THRE | TEMT */
 }
 
 static void test_thr_output_reaches_chardev(void **state)
@@ -154,8 +143,8 @@ static void test_thr_output_reaches_chardev(void **state)
 	struct fixture *f = *state;
 	char buf[16];
 
-	outb(f, THR, 'o');
-	outb(f, THR, 'k');
+	port_out8(f->pio, THR, 'o');
+	port_out8(f->pio, THR, 'k');
 	assert_int_equal(peer_read(f, buf, sizeof(buf)), 2);
 	assert_memory_equal(buf, "ok", 2);
 }
@@ -165,32 +154,32 @@ static void test_thr_write_rearms_thre(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, MCR, 0x08);
-	outb(f, IER, 0x02);
-	inb(f, IIR);
+	port_out8(f->pio, MCR, 0x08);
+	port_out8(f->pio, IER, 0x02);
+	port_in8(f->pio, IIR);
 	assert_int_equal(f->irq_level, 0);
-	outb(f, THR, 'x');
+	port_out8(f->pio, THR, 'x');
 	assert_int_equal(f->irq_level, 1);
-	assert_int_equal(inb(f, IIR) & 0x0f, 0x02);
+	assert_int_equal(port_in8(f->pio, IIR) & 0x0f, 0x02);
 }
 
 static void test_rx_with_interrupt(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, MCR, 0x08);
-	outb(f, IER, 0x01);
+	port_out8(f->pio, MCR, 0x08);
+	port_out8(f->pio, IER, 0x01);
 	assert_int_equal(f->irq_level, 0);
 	peer_send(f, "ab");
 	assert_int_equal(f->irq_level, 1);
-	assert_int_equal(inb(f, LSR) & 0x01, 0x01);
-	assert_int_equal(inb(f, IIR) & 0x0f, 0x04);
-	assert_int_equal(inb(f, RBR), 'a');
+	assert_int_equal(port_in8(f->pio, LSR) & 0x01, 0x01);
+	assert_int_equal(port_in8(f->pio, IIR) & 0x0f, 0x04);
+	assert_int_equal(port_in8(f->pio, RBR), 'a');
 	/* 16450 mode holds one byte: 'b' waited in the backend. */
 	assert_int_equal(f->irq_level, 1);
-	assert_int_equal(inb(f, RBR), 'b');
-	assert_int_equal(inb(f, LSR) & 0x01, 0);
-	assert_int_equal(inb(f, IIR) & 0x0f, 0x01);
+	assert_int_equal(port_in8(f->pio, RBR), 'b');
+	assert_int_equal(port_in8(f->pio, LSR) & 0x01, 0);
+	assert_int_equal(port_in8(f->pio, IIR) & 0x0f, 0x01);
 	assert_int_equal(f->irq_level, 0);
 }
 
@@ -199,11 +188,11 @@ static void test_out2_gates_irq(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, IER, 0x01);
+	port_out8(f->pio, IER, 0x01);
 	peer_send(f, "z");
-	assert_int_equal(inb(f, IIR) & 0x0f, 0x04);
+	assert_int_equal(port_in8(f->pio, IIR) & 0x0f, 0x04);
 	assert_int_equal(f->irq_level, 0);
-	outb(f, MCR, 0x08);
+	port_out8(f->pio, MCR, 0x08);
 	assert_int_equal(f->irq_level, 1);
 }
 
@@ -212,19 +201,19 @@ static void test_iir_priority(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, IER, 0x0f);
-	outb(f, MCR, 0x10 | 0x01); /* loopback, DTR -> DSR changes */
-	outb(f, THR, '1');
-	outb(f, THR, '2');         /* one-byte holding register: overrun */
-	assert_int_equal(inb(f, IIR) & 0x0f, 0x06);
-	assert_int_equal(inb(f, LSR) & 0x03, 0x03); /* OE | DR */
-	assert_int_equal(inb(f, LSR) & 0x02, 0);    /* OE cleared by reading */
-	assert_int_equal(inb(f, IIR) & 0x0f, 0x04);
-	assert_int_equal(inb(f, RBR), '1');
-	assert_int_equal(inb(f, IIR) & 0x0f, 0x02);
-	assert_int_equal(inb(f, IIR) & 0x0f, 0x00); /* THRE was cleared */
-	assert_int_not_equal(inb(f, MSR) & 0x0f, 0);
-	assert_int_equal(inb(f, IIR) & 0x0f, 0x01);
+	port_out8(f->pio, IER, 0x0f);
+	port_out8(f->pio, MCR, 0x10 | 0x01); /* loopback, DTR -> DSR changes */
+	port_out8(f->pio, THR, '1');
+	port_out8(f->pio, THR, '2');         /* one-byte holding register: overrun */
+	assert_int_equal(port_in8(f->pio, IIR) & 0x0f, 0x06);
+	assert_int_equal(port_in8(f->pio, LSR) & 0x03, 0x03); /* OE | DR */
+	assert_int_equal(port_in8(f->pio, LSR) & 0x02, 0);    /* OE cleared by reading */
+	assert_int_equal(port_in8(f->pio, IIR) & 0x0f, 0x04);
+	assert_int_equal(port_in8(f->pio, RBR), '1');
+	assert_int_equal(port_in8(f->pio, IIR) & 0x0f, 0x02);
+	assert_int_equal(port_in8(f->pio, IIR) & 0x0f, 0x00); /* THRE was cleared */
+	assert_int_not_equal(port_in8(f->pio, MSR) & 0x0f, 0);
+	assert_int_equal(port_in8(f->pio, IIR) & 0x0f, 0x01);
 }
 
 static void test_divisor_latch(void **state)
@@ -232,19 +221,19 @@ static void test_divisor_latch(void **state)
 	struct fixture *f = *state;
 	char buf[4];
 
-	outb(f, IER, 0x05);
-	outb(f, LCR, 0x83);
-	outb(f, DLL, 0x01);
-	outb(f, DLM, 0x02);
-	assert_int_equal(inb(f, DLL), 0x01);
-	assert_int_equal(inb(f, DLM), 0x02);
+	port_out8(f->pio, IER, 0x05);
+	port_out8(f->pio, LCR, 0x83);
+	port_out8(f->pio, DLL, 0x01);
+	port_out8(f->pio, DLM, 0x02);
+	assert_int_equal(port_in8(f->pio, DLL), 0x01);
+	assert_int_equal(port_in8(f->pio, DLM), 0x02);
 	assert_int_equal(peer_read(f, buf, sizeof(buf)), 0); /* not a THR */
-	outb(f, LCR, 0x03);
-	assert_int_equal(inb(f, IER), 0x05);
-	outb(f, THR, 'T');
+	port_out8(f->pio, LCR, 0x03);
+	assert_int_equal(port_in8(f->pio, IER), 0x05);
+	port_out8(f->pio, THR, 'T');
 	assert_int_equal(peer_read(f, buf, sizeof(buf)), 1);
-	outb(f, LCR, 0x83);
-	assert_int_equal(inb(f, DLL), 0x01); /* THR write left it alone */
+	port_out8(f->pio, LCR, 0x83);
+	assert_int_equal(port_in8(f->pio, DLL), 0x01); /* THR write left it alone */
 }
 
 /* Linux autoconfig: MCR = LOOP | RTS | OUT2 gives MSR CTS | DCD. */
@@ -253,16 +242,16 @@ static void test_loopback(void **state)
 	struct fixture *f = *state;
 	char buf[4];
 
-	outb(f, MCR, 0x1a);
-	assert_int_equal(inb(f, MSR) & 0xf0, 0x90);
-	outb(f, MCR, 0x1f);
-	assert_int_equal(inb(f, MSR) & 0xf0, 0xf0);
-	outb(f, THR, 0x55);
-	assert_int_equal(inb(f, LSR) & 0x01, 0x01);
-	assert_int_equal(inb(f, RBR), 0x55);
+	port_out8(f->pio, MCR, 0x1a);
+	assert_int_equal(port_in8(f->pio, MSR) & 0xf0, 0x90);
+	port_out8(f->pio, MCR, 0x1f);
+	assert_int_equal(port_in8(f->pio, MSR) & 0xf0, 0xf0);
+	port_out8(f->pio, THR, 0x55);
+	assert_int_equal(port_in8(f->pio, LSR) & 0x01, 0x01);
+	assert_int_equal(port_in8(f->pio, RBR), 0x55);
 	assert_int_equal(peer_read(f, buf, sizeof(buf)), 0);
-	outb(f, MCR, 0x00);
-	assert_int_equal(inb(f, MSR) & 0xf0, 0xb0); /* the peer is there */
+	port_out8(f->pio, MCR, 0x00);
+	assert_int_equal(port_in8(f->pio, MSR) & 0xf0, 0xb0); /* the peer is there */
 }
 
 static void test_fifo_trigger_and_timeout(void **state)
@@ -272,27 +261,27 @@ static void test_fifo_trigger_and_timeout(void **state)
 
 	for (unsigned i = 0; i < sizeof(bytes); i++)
 		bytes[i] = i;
-	outb(f, LCR, 0x03); /* 8N1 */
-	outb(f, FCR, 0x41); /* FIFO on, trigger 4 */
-	assert_int_equal(inb(f, IIR) & 0xc0, 0xc0);
-	outb(f, IER, 0x01);
+	port_out8(f->pio, LCR, 0x03); /* 8N1 */
+	port_out8(f->pio, FCR, 0x41); /* FIFO on, trigger 4 */
+	assert_int_equal(port_in8(f->pio, IIR) & 0xc0, 0xc0);
+	port_out8(f->pio, IER, 0x01);
 	assert_int_equal(uart_receive(f->uart, bytes, 3), 3);
-	assert_int_equal(inb(f, IIR), 0xc1); /* below trigger, no timeout */
+	assert_int_equal(port_in8(f->pio, IIR), 0xc1); /* below trigger, no timeout */
 	/* 9600 8N1 after reset: 4 characters take 4.17 ms. */
 	f->clock_ns += 4000000;
 	dm_timers_run(&f->timers, f->clock_ns);
-	assert_int_equal(inb(f, IIR), 0xc1);
+	assert_int_equal(port_in8(f->pio, IIR), 0xc1);
 	f->clock_ns += 200000;
 	dm_timers_run(&f->timers, f->clock_ns);
-	assert_int_equal(inb(f, IIR), 0xcc); /* character timeout */
+	assert_int_equal(port_in8(f->pio, IIR), 0xcc); /* character timeout */
 	assert_int_equal(uart_receive(f->uart, bytes + 3, 1), 1);
-	assert_int_equal(inb(f, IIR), 0xc4);
+	assert_int_equal(port_in8(f->pio, IIR), 0xc4);
 	assert_int_equal(uart_receive(f->uart, bytes + 4, 16), 12);
 	for (unsigned i = 0; i < 16; i++)
-		assert_int_equal(inb(f, RBR), i);
-	assert_int_equal(inb(f, IIR), 0xc1);
-	outb(f, FCR, 0x00);
-	assert_int_equal(inb(f, IIR) & 0xc0, 0);
+		assert_int_equal(port_in8(f->pio, RBR), i);
+	assert_int_equal(port_in8(f->pio, IIR), 0xc1);
+	port_out8(f->pio, FCR, 0x00);
+	assert_int_equal(port_in8(f->pio, IIR) & 0xc0, 0);
 }
 
 static void test_fifo_clear(void **state)
@@ -300,10 +289,10 @@ static void test_fifo_clear(void **state)
 	struct fixture *f = *state;
 	const uint8_t bytes[3] = { 1, 2, 3 };
 
-	outb(f, FCR, 0x01);
+	port_out8(f->pio, FCR, 0x01);
 	assert_int_equal(uart_receive(f->uart, bytes, 3), 3);
-	outb(f, FCR, 0x03); /* clear RX */
-	assert_int_equal(inb(f, LSR) & 0x01, 0);
+	port_out8(f->pio, FCR, 0x03); /* clear RX */
+	assert_int_equal(port_in8(f->pio, LSR) & 0x01, 0);
 }
 
 /* More input than the FIFO holds waits in the backend, not lost. */
@@ -311,11 +300,11 @@ static void test_rx_backpressure(void **state)
 {
 	struct fixture *f = *state;
 
-	outb(f, FCR, 0x01);
+	port_out8(f->pio, FCR, 0x01);
 	peer_send(f, "0123456789abcdefXYZ");
 	for (const char *p = "0123456789abcdefXYZ"; *p; p++)
-		assert_int_equal(inb(f, RBR), *p);
-	assert_int_equal(inb(f, LSR) & 0x03, 0); /* no data, no overrun */
+		assert_int_equal(port_in8(f->pio, RBR), *p);
+	assert_int_equal(port_in8(f->pio, LSR) & 0x03, 0); /* no data, no overrun */
 }
 
 int main(void)
