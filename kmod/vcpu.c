@@ -60,11 +60,11 @@ static void set_internal_error(struct vmm_vcpu *vcpu, const struct vmm_exit *exi
 	run->internal.ndata = 4;
 	run->internal.data[0] = exit->hw_code;
 	run->internal.data[1] = vcpu->cpu;
-	run->internal.data[2] = exit->unhandled.info1;
-	run->internal.data[3] = exit->unhandled.info2;
+	run->internal.data[2] = exit->hw_info1;
+	run->internal.data[3] = exit->hw_info2;
 	pr_info_ratelimited("vcpu %u: exit %#llx (info %#llx %#llx) at rip %#llx not handled yet\n",
-			    vcpu->id, exit->hw_code, exit->unhandled.info1,
-			    exit->unhandled.info2, vcpu->rip);
+			    vcpu->id, exit->hw_code, exit->hw_info1,
+			    exit->hw_info2, vcpu->rip);
 }
 
 static void handle_host_machine_check(void)

@@ -98,6 +98,7 @@ enum vmm_exit_reason {
 struct vmm_exit {
 	enum vmm_exit_reason reason;
 	u64 hw_code;          /* vendor exit code, for errors and logs */
+	u64 hw_info1, hw_info2; /* vendor exit details, for errors and logs */
 	union {
 		struct {
 			u16 port;
@@ -115,9 +116,6 @@ struct vmm_exit {
 			bool write;
 			bool fetch;
 		} npf;
-		struct {
-			u64 info1, info2;
-		} unhandled;
 	};
 };
 

@@ -368,8 +368,6 @@ int monitor_run(const struct vm_config *cfg)
 	m.vcpu_started = false;
 
 	status = m.event == EVENT_NONE ? VM_EXIT_ERROR : m.exit_status;
-	if (m.event == EVENT_EXIT)
-		status = m.exit_status;
 	machine_destroy(&m);
 	close(sig_fd);
 	return status;

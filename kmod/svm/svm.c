@@ -462,8 +462,8 @@ static void decode_exit(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	const struct vmcb_control *c = &to_svm(vcpu)->vmcb->control;
 
 	exit->hw_code = c->exit_code;
-	exit->unhandled.info1 = c->exit_info_1;
-	exit->unhandled.info2 = c->exit_info_2;
+	exit->hw_info1 = c->exit_info_1;
+	exit->hw_info2 = c->exit_info_2;
 
 	switch (c->exit_code) {
 	case SVM_EXIT_INTR:
