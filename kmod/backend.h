@@ -19,7 +19,8 @@
 	/* Highest guest-physical address the nested tables can map, + 1. */  \
 	OP(u64, max_gpa, (struct vmm_vm *vm))                                 \
 	/* Map one 4 KiB guest page; -EEXIST if it is mapped already. */      \
-	OP(int, map_page, (struct vmm_vm *vm, u64 gpa, u64 hpa))              \
+	OP(int, map_page, (struct vmm_vm *vm, u64 gpa, u64 hpa,               \
+			   bool writable))                                    \
 	/* Unmap [gpa, gpa+size): vmm_release_guest_page() for each page. */  \
 	OP(void, unmap_range, (struct vmm_vm *vm, u64 gpa, u64 size))         \
 	/* Per-vCPU state. */                                                 \
@@ -32,8 +33,25 @@
 			     const struct kvm_sregs *sregs))                  \
 	/* Drop the guest's TLB entries before the next entry. */             \
 	OP(void, flush_guest_tlb, (struct vmm_vcpu *vcpu))                    \
-	/* Deliver an exception (no error code) at the next entry. */         \
-	OP(void, queue_exception, (struct vmm_vcpu *vcpu, u8 vector))         \
+	/* CR4 as the guest has it (CPUID's OSXSAVE bit follows it). */       \
+	OP(u64, get_cr4, (struct vmm_vcpu *vcpu))                             \
+	/* MSRs the CPU switches itself (EFER, SYSCALL/SYSENTER, FS/GS       \
+	 * bases, PAT): 0, -EINVAL (a value the guest gets #GP for), or      \
+	 * -ENOENT (not the backend's). */                                    \
+	OP(int, get_msr, (struct vmm_vcpu *vcpu, u32 index, u64 *data))       \
+	OP(int, set_msr, (struct vmm_vcpu *vcpu, u32 index, u64 data))        \
+	/* Guest TSC = host TSC + offset. */                                  \
+	OP(void, set_tsc_offset, (struct vmm_vcpu *vcpu, u64 offset))         \
+	/* Events. Is an event (re)injection already set for the next       \
+	 * entry? Can the guest take an external interrupt now (RFLAGS.IF,   \
+	 * no interrupt shadow)? Deliver one event at the next entry; ask    \
+	 * for an exit when interrupts open / at the next IRET. */            \
+	OP(bool, event_injection_busy, (struct vmm_vcpu *vcpu))               \
+	OP(bool, interrupt_allowed, (struct vmm_vcpu *vcpu))                  \
+	OP(void, inject_event, (struct vmm_vcpu *vcpu,                        \
+				const struct vmm_event *ev))                  \
+	OP(void, set_irq_window, (struct vmm_vcpu *vcpu, bool on))            \
+	OP(void, set_iret_exit, (struct vmm_vcpu *vcpu, bool on))             \
 	/* Enter the guest once and describe the exit. Called with            \
 	 * preemption and interrupts off; returns with them off. */           \
 	OP(void, run, (struct vmm_vcpu *vcpu, struct vmm_exit *exit))

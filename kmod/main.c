@@ -154,7 +154,14 @@ int vmm_vm_check_extension(long cap)
 	case KVM_CAP_JOIN_MEMORY_REGIONS_WORKS:
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_CHECK_EXTENSION_VM:
+	case KVM_CAP_EXT_CPUID:
+	case KVM_CAP_SET_TSS_ADDR:
+	case KVM_CAP_READONLY_MEM:
+	case KVM_CAP_USER_NMI:
 		return 1;
+	case KVM_CAP_XSAVE:
+	case KVM_CAP_XCRS:
+		return boot_cpu_has(X86_FEATURE_XSAVE);
 	case KVM_CAP_NR_MEMSLOTS:
 		return VMM_MAX_MEMSLOTS;
 	case KVM_CAP_NR_VCPUS:
@@ -179,6 +186,10 @@ static long vmm_dev_ioctl(struct file *file, unsigned int ioctl,
 		return arg ? -EINVAL : VMM_VCPU_MMAP_PAGES * PAGE_SIZE;
 	case KVM_CREATE_VM:
 		return vmm_create_vm(arg);
+	case KVM_GET_SUPPORTED_CPUID:
+		return vmm_get_supported_cpuid((void __user *)arg);
+	case KVM_GET_MSR_INDEX_LIST:
+		return vmm_get_msr_index_list((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

@@ -16,9 +16,9 @@
 
 #include "backend.h"
 
-/* The flags KVM_SET_USER_MEMORY_REGION accepts (dirty logging and read-only
- * slots are not implemented yet: refused, never silently ignored). */
-#define VMM_MEMSLOT_VALID_FLAGS 0u
+/* The flags KVM_SET_USER_MEMORY_REGION accepts (dirty logging is not
+ * implemented yet: refused, never silently ignored). */
+#define VMM_MEMSLOT_VALID_FLAGS KVM_MEM_READONLY
 
 static struct vmm_memslot *slot_for_gfn(struct vmm_vm *vm, u64 gfn)
 {
@@ -130,7 +130,7 @@ int vmm_set_memory_region(struct vmm_vm *vm,
 	}
 	if (s) {
 		if (s->userspace_addr != mem->userspace_addr ||
-		    s->npages != npages) {
+		    s->npages != npages || s->flags != mem->flags) {
 			r = -EINVAL;
 			goto out;
 		}
@@ -179,8 +179,86 @@ void vmm_memslots_free(struct vmm_vm *vm)
 	}
 }
 
+/* Where guest page gfn lives in the VM owner's memory; 0 if no slot. */
+static unsigned long gfn_to_hva(struct vmm_vm *vm, u64 gfn, bool *writable)
+{
+	struct vmm_memslot *s;
+	unsigned long hva = 0;
+
+	mutex_lock(&vm->lock);
+	s = slot_for_gfn(vm, gfn);
+	if (s) {
+		hva = s->userspace_addr + ((gfn - s->base_gfn) << PAGE_SHIFT);
+		if (writable)
+			*writable = !(s->flags & KVM_MEM_READONLY);
+	}
+	mutex_unlock(&vm->lock);
+	return hva;
+}
+
+bool vmm_gpa_is_ram(struct vmm_vm *vm, u64 gpa, bool *writable)
+{
+	return gfn_to_hva(vm, gpa >> PAGE_SHIFT, writable) != 0;
+}
+
 /*
- * A nested page fault: map the page if a memslot covers it.
+ * Guest RAM by guest-physical address, for emulation (string I/O, page
+ * walks, instructions touching RAM). Runs in the VM owner's process (every
+ * ioctl checks that), so the slots' addresses are ours to copy from/to.
+ * -EFAULT if part of the range is not RAM (or, for writes, read-only).
+ */
+static int access_guest(struct vmm_vm *vm, u64 gpa, void *buf,
+			unsigned int len, bool write)
+{
+	while (len) {
+		unsigned int n = min_t(u64, len, PAGE_SIZE - offset_in_page(gpa));
+		bool writable;
+		unsigned long hva = gfn_to_hva(vm, gpa >> PAGE_SHIFT, &writable);
+		unsigned long left;
+
+		if (!hva || (write && !writable))
+			return -EFAULT;
+		hva += offset_in_page(gpa);
+		if (write)
+			left = copy_to_user((void __user *)hva, buf, n);
+		else
+			left = copy_from_user(buf, (void __user *)hva, n);
+		if (left)
+			return -EFAULT;
+		gpa += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int vmm_read_guest(struct vmm_vm *vm, u64 gpa, void *buf, unsigned int len)
+{
+	return access_guest(vm, gpa, buf, len, false);
+}
+
+int vmm_write_guest(struct vmm_vm *vm, u64 gpa, const void *buf,
+		    unsigned int len)
+{
+	return access_guest(vm, gpa, (void *)buf, len, true);
+}
+
+/* Pin the page behind hva: writable if the slot is, so that copy-on-write
+ * is resolved now and the guest and the VM owner share one page. */
+static int pin_guest_page(unsigned long hva, bool writable, struct page **page)
+{
+	int r = pin_user_pages_fast(hva, 1,
+				    FOLL_LONGTERM | (writable ? FOLL_WRITE : 0),
+				    page);
+
+	if (r == 1)
+		return 0;
+	return r < 0 ? r : -EFAULT;
+}
+
+/*
+ * A nested page fault: map the page if a memslot covers it; accesses
+ * outside RAM, and writes to read-only slots, are MMIO (mmio.c).
  * Returns 1 to re-enter the guest, 0 when the exit goes to userspace (filled
  * in run), or -errno for KVM_RUN to fail with.
  */
@@ -191,29 +269,26 @@ int vmm_handle_npf(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 	struct vmm_memslot *s;
 	struct page *page;
 	unsigned long hva;
+	bool writable;
 	int r;
 
 	mutex_lock(&vm->lock);
 	s = slot_for_gfn(vm, gfn);
-	if (!s) {
+	writable = s && !(s->flags & KVM_MEM_READONLY);
+	if (!s || (exit->npf.write && !writable)) {
 		mutex_unlock(&vm->lock);
-		/* MMIO: decoding and emulating the access is not done yet. */
-		vcpu->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-		vcpu->run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
-		vcpu->run->internal.ndata = 2;
-		vcpu->run->internal.data[0] = exit->npf.gpa;
-		vcpu->run->internal.data[1] = vcpu->rip;
-		return 0;
+		return vmm_emulate_mmio(vcpu, exit->npf.gpa);
 	}
 	hva = s->userspace_addr + ((gfn - s->base_gfn) << PAGE_SHIFT);
-	r = pin_user_pages_fast(hva, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
-	if (r != 1) {
+	r = pin_guest_page(hva, writable, &page);
+	if (r) {
 		mutex_unlock(&vm->lock);
 		pr_warn_ratelimited("cannot pin guest page gpa %#llx (hva %#lx): %d\n",
 				    exit->npf.gpa, hva, r);
-		return r < 0 ? r : -EFAULT;
+		return r;
 	}
-	r = vmm_backend->map_page(vm, gfn << PAGE_SHIFT, page_to_phys(page));
+	r = vmm_backend->map_page(vm, gfn << PAGE_SHIFT, page_to_phys(page),
+				  writable);
 	if (r) {
 		unpin_user_page(page);
 		if (r == -EEXIST && !exit->npf.present)

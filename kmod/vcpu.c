@@ -51,7 +51,7 @@ static void handle_requests(struct vmm_vcpu *vcpu)
 		vmm_backend->flush_guest_tlb(vcpu);
 }
 
-static void set_internal_error(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
+void vmm_set_internal_error(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 {
 	struct kvm_run *run = vcpu->run;
 
@@ -76,64 +76,16 @@ static void handle_host_machine_check(void)
 #endif
 }
 
-/* Port I/O goes to userspace; the data is in the page after kvm_run, where
- * KVM puts it too (KVM_PIO_PAGE_OFFSET). */
-static int handle_io(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
+/* INIT: architectural state (backend), and what common code keeps. */
+static void vcpu_reset(struct vmm_vcpu *vcpu)
 {
-	struct kvm_run *run = vcpu->run;
-
-	if (exit->io.string) {
-		/* INS/OUTS need the guest's linear addresses: not yet. */
-		set_internal_error(vcpu, exit);
-		return 0;
-	}
-	run->exit_reason = KVM_EXIT_IO;
-	run->io.direction = exit->io.in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
-	run->io.size = exit->io.size;
-	run->io.port = exit->io.port;
-	run->io.count = 1;
-	run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
-	if (!exit->io.in)
-		memcpy(vcpu->pio_data, &vcpu->gprs[GPR_RAX], exit->io.size);
-
-	/* As KVM, RIP stays on the instruction until userspace completes it
-	 * with the next KVM_RUN. */
-	vcpu->pio.active = true;
-	vcpu->pio.in = exit->io.in;
-	vcpu->pio.size = exit->io.size;
-	vcpu->pio.rip = vcpu->rip;
-	vcpu->pio.next_rip = exit->io.next_rip;
-	return 0;
-}
-
-/* The next KVM_RUN finishes the port I/O userspace handled: IN data into
- * AL/AX/EAX, then past the instruction. Skipped if userspace moved RIP. */
-static void complete_pio(struct vmm_vcpu *vcpu)
-{
-	struct vmm_pending_io *pio = &vcpu->pio;
-	u64 *rax = &vcpu->gprs[GPR_RAX];
-	u32 data = 0;
-
-	if (!pio->active)
-		return;
-	pio->active = false;
-	if (vcpu->rip != pio->rip)
-		return;
-	if (pio->in) {
-		memcpy(&data, vcpu->pio_data, pio->size);
-		switch (pio->size) {
-		case 1:
-			*rax = (*rax & ~0xffull) | (u8)data;
-			break;
-		case 2:
-			*rax = (*rax & ~0xffffull) | (u16)data;
-			break;
-		default: /* a 32-bit destination zero-extends (SDM vol. 1, 3.4.1.1) */
-			*rax = data;
-			break;
-		}
-	}
-	vcpu->rip = pio->next_rip;
+	vmm_backend->vcpu_reset(vcpu);
+	vmm_msrs_reset(vcpu);
+	vmm_backend->set_tsc_offset(vcpu, vcpu->msrs.tsc_offset);
+	vmm_events_reset(vcpu);
+	vcpu->pio.active = false;
+	memset(&vcpu->mmio, 0, sizeof(vcpu->mmio));
+	vcpu->xcr0 = 1; /* x87 only (SDM vol. 1, 13.3) */
 }
 
 /* Returns 1 to re-enter, 0 to return to userspace, -errno to fail KVM_RUN. */
@@ -150,7 +102,24 @@ static int handle_exit(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 		handle_host_machine_check();
 		return 1;
 	case VMM_EXIT_IO:
-		return handle_io(vcpu, exit);
+		return vmm_handle_io(vcpu, exit);
+	case VMM_EXIT_CPUID:
+		return vmm_handle_cpuid(vcpu, exit);
+	case VMM_EXIT_MSR:
+		return vmm_handle_msr(vcpu, exit);
+	case VMM_EXIT_XSETBV:
+		return vmm_handle_xsetbv(vcpu, exit);
+	case VMM_EXIT_IRQ_WINDOW:
+		/* vmm_inject_events() re-arms it if still wanted. */
+		vmm_backend->set_irq_window(vcpu, false);
+		return 1;
+	case VMM_EXIT_IRET:
+		/* The NMI handler returns: NMIs are open again. (The IRET
+		 * itself has not run yet; an NMI waiting now is delivered
+		 * before it, a nesting real hardware would not do.) */
+		vcpu->nmi_masked = false;
+		vmm_backend->set_iret_exit(vcpu, false);
+		return 1;
 	case VMM_EXIT_HLT:
 		/* With the interrupt controller in userspace, HLT is
 		 * userspace's to wait on; RIP is past it, as in KVM. */
@@ -160,7 +129,7 @@ static int handle_exit(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 	case VMM_EXIT_SHUTDOWN:
 		/* The CPU state is undefined after a shutdown (APM vol. 2,
 		 * 15.12): INIT it, as KVM does, and tell userspace. */
-		vmm_backend->vcpu_reset(vcpu);
+		vcpu_reset(vcpu);
 		run->exit_reason = KVM_EXIT_SHUTDOWN;
 		return 0;
 	case VMM_EXIT_NPF:
@@ -173,11 +142,17 @@ static int handle_exit(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 				    vcpu->id, exit->hw_code);
 		return 0;
 	case VMM_EXIT_UD:
-		vmm_backend->queue_exception(vcpu, X86_VEC_UD);
+		vmm_queue_exception(vcpu, X86_VEC_UD, false, 0);
+		return 1;
+	case VMM_EXIT_GP:
+		vmm_queue_exception(vcpu, X86_VEC_GP, true, 0);
+		return 1;
+	case VMM_EXIT_NOP:
+		vcpu->rip = exit->nop.next_rip;
 		return 1;
 	case VMM_EXIT_UNHANDLED:
 	default:
-		set_internal_error(vcpu, exit);
+		vmm_set_internal_error(vcpu, exit);
 		return 0;
 	}
 }
@@ -187,6 +162,8 @@ static int handle_exit(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
  * cannot change host CPU between choosing its ASID and running. */
 static void enter_guest(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 {
+	u64 host_xcr0;
+
 	preempt_disable();
 	local_irq_disable();
 
@@ -199,8 +176,11 @@ static void enter_guest(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	WRITE_ONCE(vcpu->mode, VCPU_IN_GUEST);
 	smp_mb();
 	handle_requests(vcpu);
+	vmm_inject_events(vcpu);
 
+	host_xcr0 = vmm_load_guest_xcr0(vcpu);
 	vmm_backend->run(vcpu, exit);
+	vmm_load_host_xcr0(vcpu, host_xcr0);
 
 	WRITE_ONCE(vcpu->mode, VCPU_OUTSIDE_GUEST);
 	/* A #VMEXIT leaves DR7 cleared; give the host its breakpoints back. */
@@ -211,21 +191,39 @@ static void enter_guest(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	preempt_enable();
 }
 
+/* Userspace asked to hear when it can inject (request_interrupt_window)
+ * and now it can: KVM_EXIT_IRQ_WINDOW_OPEN. */
+static bool irq_window_exit(struct vmm_vcpu *vcpu)
+{
+	if (!vcpu->run->request_interrupt_window ||
+	    !vmm_ready_for_interrupt(vcpu))
+		return false;
+	vcpu->run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
+	return true;
+}
+
 static int vcpu_run(struct vmm_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
 	struct vmm_exit exit;
 	int r;
 
-	complete_pio(vcpu);
+	/* The guest's FPU/SSE/AVX registers replace this task's for the
+	 * duration (the task's are saved, and restored below); emulation
+	 * may touch neither, but the guest's state must be current first. */
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
+
+	/* Finish what userspace did for the last exit. */
+	r = vmm_complete_io(vcpu);
+	if (r > 0)
+		r = vmm_complete_mmio(vcpu);
+	if (r <= 0)
+		goto out;
 	if (READ_ONCE(run->immediate_exit)) {
 		run->exit_reason = KVM_EXIT_INTR;
-		return -EINTR;
+		r = -EINTR;
+		goto out;
 	}
-
-	/* The guest's FPU/SSE/AVX registers replace this task's for the
-	 * duration (the task's are saved, and restored below). */
-	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 	for (;;) {
 		if (signal_pending(current)) {
 			run->exit_reason = KVM_EXIT_INTR;
@@ -237,12 +235,18 @@ static int vcpu_run(struct vmm_vcpu *vcpu)
 		r = handle_exit(vcpu, &exit);
 		if (r <= 0)
 			break;
+		if (irq_window_exit(vcpu)) {
+			r = 0;
+			break;
+		}
 	}
+out:
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
 
 	run->if_flag = !!(vcpu->rflags & X86_RFLAGS_IF);
 	run->apic_base = vcpu->apic_base;
-	run->ready_for_interrupt_injection = 0; /* no KVM_INTERRUPT yet */
+	run->ready_for_interrupt_injection = vmm_ready_for_interrupt(vcpu);
+	run->cr8 = 0;
 	run->flags = 0;
 	return r;
 }
@@ -317,6 +321,25 @@ static long vcpu_ioctl_locked(struct vmm_vcpu *vcpu, unsigned int ioctl,
 		}
 		kfree(sregs);
 		return r;
+	case KVM_SET_CPUID2:
+		return vmm_set_cpuid2(vcpu, argp);
+	case KVM_GET_CPUID2:
+		return vmm_get_cpuid2(vcpu, argp);
+	case KVM_GET_MSRS:
+		return vmm_msrs_ioctl(vcpu, argp, false);
+	case KVM_SET_MSRS:
+		return vmm_msrs_ioctl(vcpu, argp, true);
+	case KVM_INTERRUPT:
+		return vmm_ioctl_interrupt(vcpu, argp);
+	case KVM_NMI:
+		return vmm_ioctl_nmi(vcpu);
+	case KVM_GET_FPU:
+	case KVM_SET_FPU:
+	case KVM_GET_XSAVE:
+	case KVM_SET_XSAVE:
+	case KVM_GET_XCRS:
+	case KVM_SET_XCRS:
+		return vmm_fpu_ioctl(vcpu, ioctl, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -388,6 +411,7 @@ static const struct file_operations vcpu_fops = {
 void vmm_vcpu_free(struct vmm_vcpu *vcpu)
 {
 	vmm_backend->vcpu_free(vcpu);
+	vmm_cpuid_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 	free_page((unsigned long)vcpu->pio_data);
 	free_page((unsigned long)vcpu->run);
@@ -414,7 +438,9 @@ static struct vmm_vcpu *vcpu_alloc(struct vmm_vm *vm, u32 id)
 	if (vmm_backend->vcpu_create(vcpu))
 		goto err_fpu;
 	vcpu->apic_base = X86_RESET_APIC_BASE;
-	vmm_backend->vcpu_reset(vcpu);
+	vcpu_reset(vcpu);
+	/* The guest's TSC starts at 0, as KVM's does at vCPU creation. */
+	vmm_set_tsc(vcpu, 0);
 	return vcpu;
 
 err_fpu:

@@ -56,6 +56,58 @@ struct vmm_pending_io {
 	u8 size;
 	u64 rip;      /* RIP of the instruction; completion is skipped if it moved */
 	u64 next_rip;
+	/* INS/OUTS: `count` elements moved per exit, then RCX/RSI/RDI and
+	 * (for INS) guest memory are updated by the completion. */
+	bool string;
+	bool rep;
+	u8 addr_bytes;    /* 2, 4 or 8: width of RCX/RSI/RDI used */
+	u32 count;
+	u64 ins_gpa;      /* INS: where the data goes (one guest page) */
+};
+
+/* An MMIO access being emulated (mmio.c). The instruction is kept so the
+ * emulation can be run again once userspace has supplied read data. */
+struct vmm_pending_mmio {
+	bool read_pending;   /* a KVM_EXIT_MMIO read is with userspace */
+	bool read_done;      /* read_data holds the answer for read_gpa */
+	u64 read_gpa;
+	u32 read_len;
+	u8 read_data[8];
+	bool write_queued;   /* one MMIO write made by the current emulation */
+	u64 write_gpa;
+	u32 write_len;
+	u8 write_data[8];
+	u8 insn[15];
+	u8 insn_len;
+	u64 insn_rip;
+};
+
+/* The guest's CPUID table (KVM_SET_CPUID2). */
+struct vmm_cpuid {
+	u32 nent;
+	struct kvm_cpuid_entry2 *entries;
+};
+
+/* Events waiting for injection (events.c). */
+struct vmm_event {
+	enum { VMM_EVENT_EXCEPTION, VMM_EVENT_NMI, VMM_EVENT_INTR } type;
+	u8 vector;
+	bool has_error;
+	u32 error;
+	u64 cr2;             /* #PF: the faulting linear address */
+};
+
+/* Guest MSRs that live in common code (msr.c). Those the CPU switches
+ * itself (EFER, STAR..., PAT) are the backend's. */
+#define VMM_NR_VAR_MTRRS 8
+struct vmm_msrs {
+	u64 mtrr_def_type;
+	u64 mtrr_fixed[11];
+	u64 mtrr_var[2 * VMM_NR_VAR_MTRRS];
+	u64 misc_enable;
+	u64 tsc_offset;
+	u64 hwcr;
+	u64 de_cfg;
 };
 
 struct vmm_vcpu {
@@ -74,7 +126,19 @@ struct vmm_vcpu {
 	u64 apic_base;
 
 	struct vmm_pending_io pio;
+	struct vmm_pending_mmio mmio;
 	struct fpu_guest guest_fpu;
+	u64 xcr0;                 /* the guest's XCR0 (XSETBV, KVM_SET_XCRS) */
+	struct vmm_cpuid cpuid;
+	struct vmm_msrs msrs;
+
+	/* Event injection (KVM_INTERRUPT, KVM_NMI, emulated faults). */
+	bool exception_pending;
+	struct vmm_event exception;
+	bool irq_pending;
+	u8 irq_vector;
+	bool nmi_pending;
+	bool nmi_masked;          /* an NMI handler runs: until its IRET */
 
 	int cpu;                  /* last host CPU it ran on */
 	int mode;                 /* enum vmm_vcpu_mode */
@@ -92,6 +156,13 @@ enum vmm_exit_reason {
 	VMM_EXIT_NPF,         /* guest-physical access with no mapping */
 	VMM_EXIT_FAIL_ENTRY,  /* the CPU refused the guest state */
 	VMM_EXIT_UD,          /* guest ran an instruction it must see #UD for */
+	VMM_EXIT_NOP,         /* an instruction that does nothing here: skip */
+	VMM_EXIT_GP,          /* guest ran an instruction it gets #GP(0) for */
+	VMM_EXIT_CPUID,
+	VMM_EXIT_MSR,
+	VMM_EXIT_XSETBV,
+	VMM_EXIT_IRQ_WINDOW,  /* the guest can take an interrupt now */
+	VMM_EXIT_IRET,        /* the guest runs IRET: end of an NMI handler */
 	VMM_EXIT_UNHANDLED,   /* anything not handled yet */
 };
 
@@ -105,11 +176,18 @@ struct vmm_exit {
 			u8 size;
 			bool in;
 			bool string;
+			bool rep;
+			u8 addr_bytes; /* 0 if the CPU did not say */
 			u64 next_rip;
 		} io;
 		struct {
 			u64 next_rip;
-		} hlt;
+		} hlt, cpuid, xsetbv, nop;
+		struct {
+			u32 index;
+			bool write;
+			u64 next_rip;
+		} msr;
 		struct {
 			u64 gpa;
 			bool present; /* a mapping existed: protection fault */
@@ -135,9 +213,66 @@ void vmm_memslots_free(struct vmm_vm *vm);
 int vmm_handle_npf(struct vmm_vcpu *vcpu, const struct vmm_exit *exit);
 void vmm_release_guest_page(u64 hpa);
 
+int vmm_read_guest(struct vmm_vm *vm, u64 gpa, void *buf, unsigned int len);
+int vmm_write_guest(struct vmm_vm *vm, u64 gpa, const void *buf,
+		    unsigned int len);
+/* Is gpa guest RAM (a memslot)? *writable: not a read-only slot. */
+bool vmm_gpa_is_ram(struct vmm_vm *vm, u64 gpa, bool *writable);
+
 /* vcpu.c */
 int vmm_create_vcpu(struct vmm_vm *vm, unsigned long id);
 void vmm_vcpu_free(struct vmm_vcpu *vcpu);
 void vmm_vcpu_request(struct vmm_vcpu *vcpu, enum vmm_vcpu_request req);
+void vmm_set_internal_error(struct vmm_vcpu *vcpu, const struct vmm_exit *exit);
+
+/* cpuid.c */
+long vmm_get_supported_cpuid(struct kvm_cpuid2 __user *arg);
+long vmm_set_cpuid2(struct vmm_vcpu *vcpu, struct kvm_cpuid2 __user *arg);
+long vmm_get_cpuid2(struct vmm_vcpu *vcpu, struct kvm_cpuid2 __user *arg);
+int vmm_handle_cpuid(struct vmm_vcpu *vcpu, const struct vmm_exit *exit);
+u64 vmm_supported_xcr0(void);
+void vmm_cpuid_free(struct vmm_vcpu *vcpu);
+
+/* msr.c */
+long vmm_get_msr_index_list(struct kvm_msr_list __user *arg);
+long vmm_msrs_ioctl(struct vmm_vcpu *vcpu, struct kvm_msrs __user *arg,
+		    bool set);
+int vmm_handle_msr(struct vmm_vcpu *vcpu, const struct vmm_exit *exit);
+void vmm_msrs_reset(struct vmm_vcpu *vcpu);
+void vmm_set_tsc(struct vmm_vcpu *vcpu, u64 guest_tsc);
+
+/* events.c */
+void vmm_queue_exception(struct vmm_vcpu *vcpu, u8 vector, bool has_error,
+			 u32 error);
+void vmm_queue_page_fault(struct vmm_vcpu *vcpu, u64 linear, u32 error);
+long vmm_ioctl_interrupt(struct vmm_vcpu *vcpu, struct kvm_interrupt __user *arg);
+long vmm_ioctl_nmi(struct vmm_vcpu *vcpu);
+void vmm_inject_events(struct vmm_vcpu *vcpu);
+bool vmm_ready_for_interrupt(struct vmm_vcpu *vcpu);
+void vmm_events_reset(struct vmm_vcpu *vcpu);
+
+/* io.c: port I/O exits, string I/O */
+int vmm_handle_io(struct vmm_vcpu *vcpu, const struct vmm_exit *exit);
+int vmm_complete_io(struct vmm_vcpu *vcpu);
+
+/* mmio.c: accesses outside RAM, emulated */
+int vmm_emulate_mmio(struct vmm_vcpu *vcpu, u64 gpa);
+int vmm_complete_mmio(struct vmm_vcpu *vcpu);
+/* Translate a guest linear address with the vCPU's paging; 0 or a
+ * positive #PF error code, -EFAULT if a table is not in RAM. */
+int vmm_translate(struct vmm_vcpu *vcpu, const struct kvm_sregs *sregs,
+		  u64 linear, u32 access, u64 *gpa);
+/* Read up to max bytes of the instruction at CS:RIP (fewer if a page is
+ * not readable RAM); the number read. */
+unsigned int vmm_fetch_insn(struct vmm_vcpu *vcpu,
+			    const struct kvm_sregs *sregs, u8 *buf,
+			    unsigned int max);
+
+/* fpu.c */
+long vmm_fpu_ioctl(struct vmm_vcpu *vcpu, unsigned int ioctl,
+		   void __user *argp);
+int vmm_handle_xsetbv(struct vmm_vcpu *vcpu, const struct vmm_exit *exit);
+u64 vmm_load_guest_xcr0(struct vmm_vcpu *vcpu);
+void vmm_load_host_xcr0(struct vmm_vcpu *vcpu, u64 host_xcr0);
 
 #endif /* VMM_KMOD_VMM_H */

@@ -25,9 +25,11 @@
 #define SVM_INTERCEPT_NMI (1u << 1)
 #define SVM_INTERCEPT_SMI (1u << 2)
 #define SVM_INTERCEPT_INIT (1u << 3)
+#define SVM_INTERCEPT_VINTR (1u << 4)
 #define SVM_INTERCEPT_RDPMC (1u << 15)
 #define SVM_INTERCEPT_CPUID (1u << 18)
 #define SVM_INTERCEPT_RSM (1u << 19)
+#define SVM_INTERCEPT_IRET (1u << 20)
 #define SVM_INTERCEPT_INVD (1u << 22)
 #define SVM_INTERCEPT_HLT (1u << 24)
 #define SVM_INTERCEPT_INVLPGA (1u << 26)
@@ -58,7 +60,14 @@
 
 /* V_INTR fields (VMCB offset 0x60) */
 #define SVM_V_TPR_MASK 0xffull
+#define SVM_V_IRQ (1ull << 8)
+#define SVM_V_INTR_PRIO_SHIFT 16
+#define SVM_V_IGN_TPR (1ull << 20)
 #define SVM_V_INTR_MASKING (1ull << 24)
+
+/* INTERRUPT_SHADOW (VMCB offset 0x68): the guest is in the shadow of an
+ * STI or MOV SS (APM vol. 2, 15.21.5) */
+#define SVM_INT_STATE_SHADOW (1ull << 0)
 
 /* TLB_CONTROL (VMCB offset 0x5c) */
 #define SVM_TLB_CONTROL_NONE 0
@@ -84,6 +93,8 @@
 #define SVM_IOIO_REP (1ull << 3)
 #define SVM_IOIO_SIZE_SHIFT 4
 #define SVM_IOIO_SIZE_MASK (7ull << SVM_IOIO_SIZE_SHIFT) /* one-hot 1, 2, 4 */
+#define SVM_IOIO_ASIZE_SHIFT 7 /* one-hot A16, A32, A64 (bits 7..9) */
+#define SVM_IOIO_ASIZE_MASK (7ull << SVM_IOIO_ASIZE_SHIFT)
 #define SVM_IOIO_PORT_SHIFT 16
 
 /* Nested page fault EXITINFO1 (APM vol. 2, 15.25.6) */
@@ -98,7 +109,11 @@
 #define SVM_EXIT_NMI 0x061
 #define SVM_EXIT_SMI 0x062
 #define SVM_EXIT_INIT 0x063
+#define SVM_EXIT_VINTR 0x064
+#define SVM_EXIT_RDPMC 0x06f
 #define SVM_EXIT_CPUID 0x072
+#define SVM_EXIT_IRET 0x074
+#define SVM_EXIT_INVD 0x076
 #define SVM_EXIT_HLT 0x078
 #define SVM_EXIT_INVLPGA 0x07a
 #define SVM_EXIT_IOIO 0x07b
@@ -111,6 +126,12 @@
 #define SVM_EXIT_STGI 0x084
 #define SVM_EXIT_CLGI 0x085
 #define SVM_EXIT_SKINIT 0x086
+#define SVM_EXIT_WBINVD 0x089
+#define SVM_EXIT_MONITOR 0x08a
+#define SVM_EXIT_MWAIT 0x08b
+#define SVM_EXIT_MWAIT_COND 0x08c
+#define SVM_EXIT_XSETBV 0x08d
+#define SVM_EXIT_RDPRU 0x08e
 #define SVM_EXIT_NPF 0x400
 #define SVM_EXIT_INVALID 0xffffffffu /* VMRUN's consistency checks failed */
 
@@ -123,6 +144,9 @@
 #define SVM_SEG_L_SHIFT 9
 #define SVM_SEG_DB_SHIFT 10
 #define SVM_SEG_G_SHIFT 11
+
+/* MSR exit: EXITINFO1 says which (APM vol. 2, 15.11) */
+#define SVM_MSR_EXIT_WRITE 1
 
 /* Sizes of the permission maps (APM vol. 2, 15.10.1 and 15.11) */
 #define SVM_IOPM_SIZE (3 * 4096)

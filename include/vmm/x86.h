@@ -26,10 +26,26 @@ enum x86_gpr {
 #define CR0_CD (1ull << 30)
 #define CR0_PG (1ull << 31)
 
-/* CR4 */
+/* CR4 (SDM vol. 3, 2.5) */
+#define CR4_VME (1ull << 0)
+#define CR4_PVI (1ull << 1)
+#define CR4_TSD (1ull << 2)
+#define CR4_DE (1ull << 3)
+#define CR4_PSE (1ull << 4)
 #define CR4_PAE (1ull << 5)
 #define CR4_MCE (1ull << 6)
+#define CR4_PGE (1ull << 7)
+#define CR4_PCE (1ull << 8)
+#define CR4_OSFXSR (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
+#define CR4_UMIP (1ull << 11)
 #define CR4_LA57 (1ull << 12)
+#define CR4_FSGSBASE (1ull << 16)
+#define CR4_PCIDE (1ull << 17)
+#define CR4_OSXSAVE (1ull << 18)
+#define CR4_SMEP (1ull << 20)
+#define CR4_SMAP (1ull << 21)
+#define CR4_PKE (1ull << 22)
 
 /* EFER (APM vol. 2, 3.1.7) */
 #define X86_EFER_SCE (1ull << 0)
@@ -38,14 +54,31 @@ enum x86_gpr {
 #define X86_EFER_NXE (1ull << 11)
 #define X86_EFER_SVME (1ull << 12)
 
-/* RFLAGS */
+/* RFLAGS (SDM vol. 1, 3.4.3) */
+#define X86_RFLAGS_CF (1ull << 0)
 #define X86_RFLAGS_FIXED (1ull << 1) /* bit 1 always reads as one */
+#define X86_RFLAGS_PF (1ull << 2)
+#define X86_RFLAGS_AF (1ull << 4)
+#define X86_RFLAGS_ZF (1ull << 6)
+#define X86_RFLAGS_SF (1ull << 7)
+#define X86_RFLAGS_TF (1ull << 8)
 #define X86_RFLAGS_IF (1ull << 9)
+#define X86_RFLAGS_DF (1ull << 10)
+#define X86_RFLAGS_OF (1ull << 11)
+#define X86_RFLAGS_VM (1ull << 17)
+#define X86_RFLAGS_AC (1ull << 18)
+/* The status flags the arithmetic instructions write (SDM vol. 1, 3.4.3.1) */
+#define X86_RFLAGS_ARITH (X86_RFLAGS_CF | X86_RFLAGS_PF | X86_RFLAGS_AF | \
+			  X86_RFLAGS_ZF | X86_RFLAGS_SF | X86_RFLAGS_OF)
 
 /* Exception vectors */
+#define X86_VEC_NMI 2
 #define X86_VEC_BP 3
 #define X86_VEC_OF 4
 #define X86_VEC_UD 6
+#define X86_VEC_SS 12
+#define X86_VEC_GP 13
+#define X86_VEC_PF 14
 
 /* Architectural state at RESET (SDM vol. 3, 9.1.1, Table 9-1) */
 #define X86_RESET_CR0 (CR0_CD | CR0_NW | CR0_ET)

@@ -20,7 +20,7 @@
 #define NPT_ADDR_MASK 0x000ffffffffff000ull
 #define NPT_TABLE_FLAGS (NPT_P | NPT_RW | NPT_US | NPT_A)
 /* A and D set up front: the CPU need not write them back. */
-#define NPT_LEAF_FLAGS (NPT_P | NPT_RW | NPT_US | NPT_A | NPT_D)
+#define NPT_LEAF_FLAGS (NPT_P | NPT_US | NPT_A | NPT_D)
 #define NPT_ENTRIES 512
 
 /* Bits of the address a table at this level indexes (level 1: 4 KiB pages). */
@@ -63,7 +63,7 @@ u64 npt_max_gpa(const struct npt *npt)
 	return 1ull << min(level_shift(npt->levels + 1), 52u);
 }
 
-int npt_map_4k(struct npt *npt, u64 gpa, u64 hpa)
+int npt_map_4k(struct npt *npt, u64 gpa, u64 hpa, bool writable)
 {
 	u64 *table = npt->root;
 	int level;
@@ -83,7 +83,9 @@ int npt_map_4k(struct npt *npt, u64 gpa, u64 hpa)
 	table = &table[index_at(gpa, 1)];
 	if (*table & NPT_P)
 		return -EEXIST;
-	WRITE_ONCE(*table, (hpa & NPT_ADDR_MASK) | NPT_LEAF_FLAGS);
+	/* Read-only slots: a guest write faults (NPF) and is emulated. */
+	WRITE_ONCE(*table, (hpa & NPT_ADDR_MASK) | NPT_LEAF_FLAGS |
+			   (writable ? NPT_RW : 0));
 	return 0;
 }
 

@@ -18,7 +18,7 @@ int npt_init(struct npt *npt);
 void npt_destroy(struct npt *npt);
 u64 npt_root_pa(const struct npt *npt);
 u64 npt_max_gpa(const struct npt *npt);
-int npt_map_4k(struct npt *npt, u64 gpa, u64 hpa);
+int npt_map_4k(struct npt *npt, u64 gpa, u64 hpa, bool writable);
 void npt_unmap_range(struct npt *npt, u64 gpa, u64 size,
 		     void (*release)(u64 hpa));
 

@@ -12,6 +12,7 @@
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <asm/msr.h>
+#include <asm/msr-index.h>
 #include <asm/processor.h>
 #include <asm/special_insns.h>
 
@@ -138,8 +139,40 @@ static void svm_teardown(void)
 	svm_iopm = svm_msrpm = NULL;
 }
 
+/*
+ * MSRs the guest reads and writes without an exit: those VMLOAD/VMSAVE
+ * switch with the rest of the guest's state (APM vol. 2, 15.5.2), so the
+ * host's are never exposed. Linux writes some on every context switch.
+ */
+static const u32 svm_passthrough_msrs[] = {
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
+	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
+	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+};
+
+/* The MSR permission map: two bits per MSR (read, write) for three ranges
+ * of 8192 MSRs, 2 KiB each (APM vol. 2, 15.11, Table 15-5). */
+static void msrpm_allow(u8 *msrpm, u32 msr)
+{
+	static const struct { u32 first; u32 offset; } ranges[] = {
+		{ 0x00000000, 0x000 },
+		{ 0xc0000000, 0x800 },
+		{ 0xc0010000, 0x1000 },
+	};
+	unsigned int i, bit;
+
+	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
+		if (msr - ranges[i].first < 0x2000) {
+			bit = (msr - ranges[i].first) * 2;
+			msrpm[ranges[i].offset + bit / 8] &= ~(3u << (bit % 8));
+			return;
+		}
+	}
+}
+
 static int svm_setup(void)
 {
+	unsigned int i;
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
@@ -158,6 +191,8 @@ static int svm_setup(void)
 		goto err;
 	memset(svm_iopm, 0xff, SVM_IOPM_SIZE);
 	memset(svm_msrpm, 0xff, SVM_MSRPM_SIZE);
+	for (i = 0; i < ARRAY_SIZE(svm_passthrough_msrs); i++)
+		msrpm_allow(svm_msrpm, svm_passthrough_msrs[i]);
 	return 0;
 err:
 	svm_teardown();
@@ -194,9 +229,9 @@ static u64 svm_max_gpa(struct vmm_vm *vm)
 	return npt_max_gpa(to_npt(vm));
 }
 
-static int svm_map_page(struct vmm_vm *vm, u64 gpa, u64 hpa)
+static int svm_map_page(struct vmm_vm *vm, u64 gpa, u64 hpa, bool writable)
 {
-	return npt_map_4k(to_npt(vm), gpa, hpa);
+	return npt_map_4k(to_npt(vm), gpa, hpa, writable);
 }
 
 static void svm_unmap_range(struct vmm_vm *vm, u64 gpa, u64 size)
@@ -416,10 +451,186 @@ static void svm_flush_guest_tlb(struct vmm_vcpu *vcpu)
 	to_svm(vcpu)->asid_generation = 0;
 }
 
-static void svm_queue_exception(struct vmm_vcpu *vcpu, u8 vector)
+static u64 svm_get_cr4(struct vmm_vcpu *vcpu)
 {
-	to_svm(vcpu)->vmcb->control.event_inj =
-		vector | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID;
+	return to_svm(vcpu)->vmcb->save.cr4;
+}
+
+static void svm_set_tsc_offset(struct vmm_vcpu *vcpu, u64 offset)
+{
+	to_svm(vcpu)->vmcb->control.tsc_offset = offset;
+}
+
+/* --- events (APM vol. 2, 15.20 event injection, 15.21 interrupts) ----- */
+
+static bool svm_event_injection_busy(struct vmm_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->control.event_inj & SVM_EVTINJ_VALID;
+}
+
+static bool svm_interrupt_allowed(struct vmm_vcpu *vcpu)
+{
+	const struct vmcb_control *c = &to_svm(vcpu)->vmcb->control;
+
+	return (vcpu->rflags & X86_RFLAGS_IF) &&
+	       !(c->int_state & SVM_INT_STATE_SHADOW);
+}
+
+static void svm_inject_event(struct vmm_vcpu *vcpu, const struct vmm_event *ev)
+{
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+	u64 inj = ev->vector | SVM_EVTINJ_VALID;
+
+	switch (ev->type) {
+	case VMM_EVENT_EXCEPTION:
+		inj |= SVM_EVTINJ_TYPE_EXEPT;
+		if (ev->has_error)
+			inj |= SVM_EVTINJ_ERR_VALID | ((u64)ev->error << 32);
+		/* A #PF's CR2 is written at injection, as delivery would. */
+		if (ev->vector == X86_VEC_PF)
+			vmcb->save.cr2 = ev->cr2;
+		break;
+	case VMM_EVENT_NMI:
+		inj |= SVM_EVTINJ_TYPE_NMI;
+		break;
+	case VMM_EVENT_INTR:
+		inj |= SVM_EVTINJ_TYPE_INTR;
+		break;
+	}
+	vmcb->control.event_inj = inj;
+}
+
+/*
+ * Exit when the guest can take an interrupt: a virtual interrupt (V_IRQ)
+ * is made pending with the VINTR intercept on; the CPU takes it, and exits,
+ * exactly when RFLAGS.IF is set and no interrupt shadow holds (15.21.4).
+ * It never reaches the guest.
+ */
+static void svm_set_irq_window(struct vmm_vcpu *vcpu, bool on)
+{
+	struct vmcb_control *c = &to_svm(vcpu)->vmcb->control;
+
+	if (on) {
+		c->int_ctl |= SVM_V_IRQ | SVM_V_IGN_TPR |
+			      (0xfull << SVM_V_INTR_PRIO_SHIFT);
+		c->intercept_misc1 |= SVM_INTERCEPT_VINTR;
+	} else {
+		c->int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR |
+				(0xfull << SVM_V_INTR_PRIO_SHIFT));
+		c->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+	}
+}
+
+/* The CPU does not track NMI blocking for an SVM guest: the end of the
+ * handler is seen by intercepting IRET. */
+static void svm_set_iret_exit(struct vmm_vcpu *vcpu, bool on)
+{
+	struct vmcb_control *c = &to_svm(vcpu)->vmcb->control;
+
+	if (on)
+		c->intercept_misc1 |= SVM_INTERCEPT_IRET;
+	else
+		c->intercept_misc1 &= ~SVM_INTERCEPT_IRET;
+}
+
+/* --- MSRs kept in the VMCB ------------------------------------------------ */
+
+static bool canonical(u64 addr)
+{
+	/* 48-bit (57-bit with LA57 in the guest is also accepted by the CPU
+	 * itself on the pass-through path). */
+	return (u64)((s64)(addr << 16) >> 16) == addr;
+}
+
+static int svm_get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *data)
+{
+	const struct vmcb_save *s = &to_svm(vcpu)->vmcb->save;
+
+	switch (index) {
+	case MSR_EFER: *data = s->efer & ~X86_EFER_SVME; return 0;
+	case MSR_STAR: *data = s->star; return 0;
+	case MSR_LSTAR: *data = s->lstar; return 0;
+	case MSR_CSTAR: *data = s->cstar; return 0;
+	case MSR_SYSCALL_MASK: *data = s->sfmask; return 0;
+	case MSR_KERNEL_GS_BASE: *data = s->kernel_gs_base; return 0;
+	case MSR_FS_BASE: *data = s->fs.base; return 0;
+	case MSR_GS_BASE: *data = s->gs.base; return 0;
+	case MSR_IA32_SYSENTER_CS: *data = s->sysenter_cs; return 0;
+	case MSR_IA32_SYSENTER_ESP: *data = s->sysenter_esp; return 0;
+	case MSR_IA32_SYSENTER_EIP: *data = s->sysenter_eip; return 0;
+	case MSR_IA32_CR_PAT: *data = s->g_pat; return 0;
+	default: return -ENOENT;
+	}
+}
+
+/* EFER bits a guest may write: SCE, LME, LMA (kept by the CPU), NXE,
+ * FFXSR (APM vol. 2, 3.1.7); SVME stays hidden (no nested SVM). */
+#define EFER_GUEST_BITS (X86_EFER_SCE | X86_EFER_LME | X86_EFER_LMA | \
+			 X86_EFER_NXE | (1ull << 14))
+
+static int set_efer(struct vmcb_save *s, u64 data)
+{
+	if (data & ~EFER_GUEST_BITS)
+		return -EINVAL;
+	/* LME cannot change while paging is on (#GP, APM vol. 2, 14.6.1). */
+	if ((s->cr0 & CR0_PG) && ((data ^ s->efer) & X86_EFER_LME))
+		return -EINVAL;
+	/* LMA follows CR0.PG && LME; the CPU maintains it. */
+	s->efer = (data & ~X86_EFER_LMA) | (s->efer & X86_EFER_LMA) |
+		  X86_EFER_SVME;
+	return 0;
+}
+
+static bool valid_pat(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 t = pat >> (8 * i);
+
+		if (t == 2 || t == 3 || t > 7)
+			return false;
+	}
+	return true;
+}
+
+static int svm_set_msr(struct vmm_vcpu *vcpu, u32 index, u64 data)
+{
+	struct vmcb_save *s = &to_svm(vcpu)->vmcb->save;
+
+	switch (index) {
+	case MSR_EFER:
+		return set_efer(s, data);
+	case MSR_STAR: s->star = data; return 0;
+	case MSR_SYSCALL_MASK: s->sfmask = data; return 0;
+	case MSR_IA32_SYSENTER_CS: s->sysenter_cs = data; return 0;
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+		if (!canonical(data))
+			return -EINVAL;
+		switch (index) {
+		case MSR_LSTAR: s->lstar = data; break;
+		case MSR_CSTAR: s->cstar = data; break;
+		case MSR_KERNEL_GS_BASE: s->kernel_gs_base = data; break;
+		case MSR_FS_BASE: s->fs.base = data; break;
+		case MSR_GS_BASE: s->gs.base = data; break;
+		case MSR_IA32_SYSENTER_ESP: s->sysenter_esp = data; break;
+		case MSR_IA32_SYSENTER_EIP: s->sysenter_eip = data; break;
+		}
+		return 0;
+	case MSR_IA32_CR_PAT:
+		if (!valid_pat(data))
+			return -EINVAL;
+		s->g_pat = data;
+		return 0;
+	default:
+		return -ENOENT;
+	}
 }
 
 /*
@@ -449,12 +660,34 @@ static void decode_ioio(const struct vmcb_control *c, struct vmm_exit *exit)
 
 	exit->reason = VMM_EXIT_IO;
 	exit->io.in = info & SVM_IOIO_TYPE_IN;
-	exit->io.string = info & (SVM_IOIO_STR | SVM_IOIO_REP);
+	exit->io.string = info & SVM_IOIO_STR;
+	exit->io.rep = info & SVM_IOIO_REP;
+	/* A16/A32/A64 are one-hot bits 7..9: 2, 4 or 8 bytes */
+	exit->io.addr_bytes = ((info & SVM_IOIO_ASIZE_MASK) >> SVM_IOIO_ASIZE_SHIFT) << 1;
 	exit->io.port = info >> SVM_IOIO_PORT_SHIFT;
 	/* SZ8/SZ16/SZ32 are one-hot bits 4..6: 1, 2 or 4 bytes */
 	exit->io.size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
 	/* The next RIP is in EXITINFO2 even without the NRIP feature. */
 	exit->io.next_rip = c->exit_info_2;
+}
+
+/* Where the guest goes on after an instruction the exit is for: NRIP
+ * when the CPU saves it (15.7.1), else its usual length (without decode
+ * assists, prefixes on these are not seen; compilers do not emit any). */
+static u64 next_rip(struct vmm_vcpu *vcpu, const struct vmcb_control *c,
+		    unsigned int len)
+{
+	return svm_has_nrips ? c->next_rip : vcpu->rip + len;
+}
+
+/* Exits for instructions the handler completes (RIP moves past them): the
+ * STI/MOV SS shadow they may sit in ends with them, as it would have. */
+static bool ends_shadow(u32 code)
+{
+	return code == SVM_EXIT_HLT || code == SVM_EXIT_CPUID ||
+	       code == SVM_EXIT_WBINVD || code == SVM_EXIT_INVD ||
+	       code == SVM_EXIT_MSR || code == SVM_EXIT_XSETBV ||
+	       code == SVM_EXIT_IOIO;
 }
 
 static void decode_exit(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
@@ -482,7 +715,46 @@ static void decode_exit(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	case SVM_EXIT_HLT:
 		exit->reason = VMM_EXIT_HLT;
 		/* HLT is one byte (F4); prefixes on it are not used. */
-		exit->hlt.next_rip = svm_has_nrips ? c->next_rip : vcpu->rip + 1;
+		exit->hlt.next_rip = next_rip(vcpu, c, 1);
+		break;
+	case SVM_EXIT_CPUID:
+		exit->reason = VMM_EXIT_CPUID;
+		exit->cpuid.next_rip = next_rip(vcpu, c, 2); /* 0F A2 */
+		break;
+	case SVM_EXIT_MSR:
+		exit->reason = VMM_EXIT_MSR;
+		exit->msr.index = vcpu->gprs[GPR_RCX];
+		exit->msr.write = c->exit_info_1 & SVM_MSR_EXIT_WRITE;
+		exit->msr.next_rip = next_rip(vcpu, c, 2); /* 0F 30 / 0F 32 */
+		break;
+	case SVM_EXIT_XSETBV:
+		exit->reason = VMM_EXIT_XSETBV;
+		exit->xsetbv.next_rip = next_rip(vcpu, c, 3); /* 0F 01 D1 */
+		break;
+	case SVM_EXIT_VINTR:
+		exit->reason = VMM_EXIT_IRQ_WINDOW;
+		break;
+	case SVM_EXIT_WBINVD:
+	case SVM_EXIT_INVD:
+		/* Caches are the host's business: with nested paging the
+		 * guest's memory is coherent; skipped as KVM does. */
+		exit->reason = VMM_EXIT_NOP;
+		exit->nop.next_rip = next_rip(vcpu, c, 2); /* 0F 09 / 0F 08 */
+		break;
+	case SVM_EXIT_RDPMC:
+		/* No performance counters in the guest's CPUID: RDPMC of
+		 * a counter that does not exist is #GP(0) (SDM vol. 2B). */
+		exit->reason = VMM_EXIT_GP;
+		break;
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT:
+	case SVM_EXIT_MWAIT_COND:
+	case SVM_EXIT_RDPRU:
+		/* Not in the guest's CPUID. */
+		exit->reason = VMM_EXIT_UD;
+		break;
+	case SVM_EXIT_IRET:
+		exit->reason = VMM_EXIT_IRET;
 		break;
 	case SVM_EXIT_SHUTDOWN:
 		exit->reason = VMM_EXIT_SHUTDOWN;
@@ -550,6 +822,8 @@ static void svm_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	decode_exit(vcpu, exit);
 	if (exit->reason != VMM_EXIT_FAIL_ENTRY)
 		reinject_interrupted_event(&vmcb->control);
+	if (ends_shadow(vmcb->control.exit_code))
+		vmcb->control.int_state &= ~SVM_INT_STATE_SHADOW;
 }
 
 const struct vmm_backend vmm_svm_backend = {
@@ -570,6 +844,14 @@ const struct vmm_backend vmm_svm_backend = {
 	.get_sregs = svm_get_sregs,
 	.set_sregs = svm_set_sregs,
 	.flush_guest_tlb = svm_flush_guest_tlb,
-	.queue_exception = svm_queue_exception,
+	.get_cr4 = svm_get_cr4,
+	.get_msr = svm_get_msr,
+	.set_msr = svm_set_msr,
+	.set_tsc_offset = svm_set_tsc_offset,
+	.event_injection_busy = svm_event_injection_busy,
+	.interrupt_allowed = svm_interrupt_allowed,
+	.inject_event = svm_inject_event,
+	.set_irq_window = svm_set_irq_window,
+	.set_iret_exit = svm_set_iret_exit,
 	.run = svm_run,
 };

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest's FPU/SSE/AVX state and XCR0. The registers themselves are
+ * swapped with the task's by fpu_swap_kvm_fpstate() around KVM_RUN (the
+ * kernel then saves them with the task on a context switch); here are the
+ * ioctls that read and write them, and XCR0, which the CPU does not switch:
+ * the guest's value is loaded right before VMRUN and the host's right after
+ * (SDM vol. 1, 13.3), with interrupts off in between.
+ *
+ * Userspace sees the state in the standard (uncompacted) XSAVE format;
+ * KVM_GET/SET_FPU are the legacy FXSAVE part of it.
+ */
+#define pr_fmt(fmt) "vmm: " fmt
+
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
+#include <asm/fpu/xcr.h>
+
+#include "backend.h"
+
+#define XFEATURE_FP_SSE 0x3ull
+#define XSAVE_HEADER_OFFSET 512
+
+static bool have_xsave(void)
+{
+	return boot_cpu_has(X86_FEATURE_XSAVE) && boot_cpu_has(X86_FEATURE_OSXSAVE);
+}
+
+/* Returns the host's XCR0, for vmm_load_host_xcr0(). */
+u64 vmm_load_guest_xcr0(struct vmm_vcpu *vcpu)
+{
+	u64 host_xcr0;
+
+	if (!have_xsave())
+		return 0;
+	host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	if (vcpu->xcr0 != host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
+	return host_xcr0;
+}
+
+void vmm_load_host_xcr0(struct vmm_vcpu *vcpu, u64 host_xcr0)
+{
+	if (have_xsave() && vcpu->xcr0 != host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+}
+
+/* XCR0 values the guest may set (SDM vol. 1, 13.3): x87 always; AVX only
+ * with SSE; nothing beyond what its CPUID offers and this module swaps. */
+static bool valid_xcr0(struct vmm_vcpu *vcpu, u64 value)
+{
+	u64 allowed = vmm_supported_xcr0() | 1;
+
+	if (!(value & 1) || (value & ~allowed))
+		return false;
+	if ((value & 4) && !(value & 2))
+		return false;
+	return true;
+}
+
+/* XSETBV, intercepted: ECX selects the XCR (only XCR0 exists), EDX:EAX the
+ * value; anything invalid is #GP(0). */
+int vmm_handle_xsetbv(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
+{
+	u64 value = (vcpu->gprs[GPR_RDX] << 32) | (u32)vcpu->gprs[GPR_RAX];
+	struct kvm_sregs *sregs;
+	int cpl;
+
+	sregs = kmalloc(sizeof(*sregs), GFP_KERNEL);
+	if (!sregs)
+		return -ENOMEM;
+	vmm_backend->get_sregs(vcpu, sregs);
+	cpl = sregs->ss.dpl;
+	kfree(sregs);
+	if (cpl != 0 || (u32)vcpu->gprs[GPR_RCX] != 0 || !valid_xcr0(vcpu, value)) {
+		vmm_queue_exception(vcpu, X86_VEC_GP, true, 0);
+		return 1;
+	}
+	vcpu->xcr0 = value;
+	vcpu->rip = exit->xsetbv.next_rip;
+	return 1;
+}
+
+static int get_xsave(struct vmm_vcpu *vcpu, struct kvm_xsave *xs)
+{
+	memset(xs, 0, sizeof(*xs));
+	fpu_copy_guest_fpstate_to_uabi(&vcpu->guest_fpu, xs->region,
+				       sizeof(xs->region),
+				       vmm_supported_xcr0() | XFEATURE_FP_SSE, 0);
+	return 0;
+}
+
+static int set_xsave(struct vmm_vcpu *vcpu, const struct kvm_xsave *xs)
+{
+	u32 pkru = 0;
+
+	return fpu_copy_uabi_to_guest_fpstate(&vcpu->guest_fpu, xs->region,
+					      vmm_supported_xcr0() | XFEATURE_FP_SSE,
+					      &pkru);
+}
+
+static void fxsave_to_kvm(const struct fxregs_state *fx, struct kvm_fpu *f)
+{
+	memset(f, 0, sizeof(*f));
+	memcpy(f->fpr, fx->st_space, sizeof(f->fpr));
+	f->fcw = fx->cwd;
+	f->fsw = fx->swd;
+	f->ftwx = fx->twd;
+	f->last_opcode = fx->fop;
+	f->last_ip = fx->rip;
+	f->last_dp = fx->rdp;
+	memcpy(f->xmm, fx->xmm_space, sizeof(f->xmm));
+	f->mxcsr = fx->mxcsr;
+}
+
+static void kvm_to_fxsave(const struct kvm_fpu *f, struct fxregs_state *fx)
+{
+	memcpy(fx->st_space, f->fpr, sizeof(f->fpr));
+	fx->cwd = f->fcw;
+	fx->swd = f->fsw;
+	fx->twd = f->ftwx;
+	fx->fop = f->last_opcode;
+	fx->rip = f->last_ip;
+	fx->rdp = f->last_dp;
+	memcpy(fx->xmm_space, f->xmm, sizeof(f->xmm));
+	fx->mxcsr = f->mxcsr;
+}
+
+static long ioctl_xsave(struct vmm_vcpu *vcpu, unsigned int ioctl,
+			void __user *argp)
+{
+	struct kvm_xsave *xs;
+	struct kvm_fpu *f;
+	long r = 0;
+
+	xs = kzalloc(sizeof(*xs), GFP_KERNEL);
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!xs || !f) {
+		r = -ENOMEM;
+		goto out;
+	}
+	switch (ioctl) {
+	case KVM_GET_XSAVE:
+		get_xsave(vcpu, xs);
+		if (copy_to_user(argp, xs, sizeof(*xs)))
+			r = -EFAULT;
+		break;
+	case KVM_SET_XSAVE:
+		if (copy_from_user(xs, argp, sizeof(*xs)))
+			r = -EFAULT;
+		else
+			r = set_xsave(vcpu, xs);
+		break;
+	case KVM_GET_FPU:
+		get_xsave(vcpu, xs);
+		fxsave_to_kvm((struct fxregs_state *)xs->region, f);
+		if (copy_to_user(argp, f, sizeof(*f)))
+			r = -EFAULT;
+		break;
+	case KVM_SET_FPU:
+		if (copy_from_user(f, argp, sizeof(*f))) {
+			r = -EFAULT;
+			break;
+		}
+		/* Edit the legacy area of the full state and mark x87/SSE
+		 * as not in their init state, so XRSTOR loads them. */
+		get_xsave(vcpu, xs);
+		kvm_to_fxsave(f, (struct fxregs_state *)xs->region);
+		if (have_xsave())
+			*(u64 *)((u8 *)xs->region + XSAVE_HEADER_OFFSET) |= XFEATURE_FP_SSE;
+		r = set_xsave(vcpu, xs);
+		break;
+	}
+out:
+	kfree(f);
+	kfree(xs);
+	return r;
+}
+
+static long ioctl_xcrs(struct vmm_vcpu *vcpu, unsigned int ioctl,
+		       void __user *argp)
+{
+	struct kvm_xcrs xcrs;
+	u32 i;
+
+	if (!have_xsave())
+		return -EINVAL;
+	if (ioctl == KVM_GET_XCRS) {
+		memset(&xcrs, 0, sizeof(xcrs));
+		xcrs.nr_xcrs = 1;
+		xcrs.xcrs[0].xcr = XCR_XFEATURE_ENABLED_MASK;
+		xcrs.xcrs[0].value = vcpu->xcr0;
+		return copy_to_user(argp, &xcrs, sizeof(xcrs)) ? -EFAULT : 0;
+	}
+	if (copy_from_user(&xcrs, argp, sizeof(xcrs)))
+		return -EFAULT;
+	if (xcrs.nr_xcrs > KVM_MAX_XCRS || xcrs.flags)
+		return -EINVAL;
+	for (i = 0; i < xcrs.nr_xcrs; i++) {
+		if (xcrs.xcrs[i].xcr != XCR_XFEATURE_ENABLED_MASK ||
+		    !valid_xcr0(vcpu, xcrs.xcrs[i].value))
+			return -EINVAL;
+	}
+	for (i = 0; i < xcrs.nr_xcrs; i++)
+		vcpu->xcr0 = xcrs.xcrs[i].value;
+	return 0;
+}
+
+long vmm_fpu_ioctl(struct vmm_vcpu *vcpu, unsigned int ioctl,
+		   void __user *argp)
+{
+	switch (ioctl) {
+	case KVM_GET_XCRS:
+	case KVM_SET_XCRS:
+		return ioctl_xcrs(vcpu, ioctl, argp);
+	default:
+		return ioctl_xsave(vcpu, ioctl, argp);
+	}
+}
