@@ -28,6 +28,19 @@ static bool have_xsave(void)
 	return boot_cpu_has(X86_FEATURE_XSAVE) && boot_cpu_has(X86_FEATURE_OSXSAVE);
 }
 
+/* XCR0 values the guest may set (SDM vol. 1, 13.3): x87 always; AVX only
+ * with SSE; nothing beyond what its CPUID offers and this module swaps. */
+static bool valid_xcr0(struct vmm_vcpu *vcpu, u64 value)
+{
+	u64 allowed = vmm_supported_xcr0() | 1;
+
+	if (!(value & 1) || (value & ~allowed))
+		return false;
+	if ((value & 4) && !(value & 2))
+		return false;
+	return true;
+}
+
 /* Returns the host's XCR0, for vmm_load_host_xcr0(). */
 u64 vmm_load_guest_xcr0(struct vmm_vcpu *vcpu)
 {
@@ -43,21 +56,22 @@ u64 vmm_load_guest_xcr0(struct vmm_vcpu *vcpu)
 
 void vmm_load_host_xcr0(struct vmm_vcpu *vcpu, u64 host_xcr0)
 {
-	if (have_xsave() && vcpu->xcr0 != host_xcr0)
+	u64 now;
+
+	if (!have_xsave())
+		return;
+	/*
+	 * XSETBV is intercepted, so XCR0 is still the guest's as loaded...
+	 * unless the CPU does not honour the intercept: QEMU's software
+	 * SVM (7.2) lets the guest write XCR0 directly (kvm-amd loses the
+	 * write there, and the guest runs with XCR0 = x87). Keep what the
+	 * guest wrote; the check costs one XGETBV per exit.
+	 */
+	now = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	if (now != vcpu->xcr0 && valid_xcr0(vcpu, now))
+		vcpu->xcr0 = now;
+	if (now != host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
-}
-
-/* XCR0 values the guest may set (SDM vol. 1, 13.3): x87 always; AVX only
- * with SSE; nothing beyond what its CPUID offers and this module swaps. */
-static bool valid_xcr0(struct vmm_vcpu *vcpu, u64 value)
-{
-	u64 allowed = vmm_supported_xcr0() | 1;
-
-	if (!(value & 1) || (value & ~allowed))
-		return false;
-	if ((value & 4) && !(value & 2))
-		return false;
-	return true;
 }
 
 /* XSETBV, intercepted: ECX selects the XCR (only XCR0 exists), EDX:EAX the

@@ -103,6 +103,7 @@ static int get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *data)
 		return 0;
 	case MSR_IA32_UCODE_REV:
 	case MSR_AMD64_SYSCFG:
+	case MSR_K8_INT_PENDING_MSG: /* K8 C1E state: none (Linux reads it) */
 	case MSR_IA32_DEBUGCTLMSR:
 		*data = 0;
 		return 0;
