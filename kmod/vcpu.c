@@ -439,8 +439,14 @@ static struct vmm_vcpu *vcpu_alloc(struct vmm_vm *vm, u32 id)
 		goto err_fpu;
 	vcpu->apic_base = X86_RESET_APIC_BASE;
 	vcpu_reset(vcpu);
-	/* The guest's TSC starts at 0, as KVM's does at vCPU creation. */
-	vmm_set_tsc(vcpu, 0);
+	/* The guest's TSC starts at 0 with its first vCPU, as KVM's does;
+	 * later vCPUs join it in step (called with vm->lock held). */
+	if (vm->nr_vcpus) {
+		vcpu->msrs.tsc_offset = vm->vcpus[0]->msrs.tsc_offset;
+		vmm_backend->set_tsc_offset(vcpu, vcpu->msrs.tsc_offset);
+	} else {
+		vmm_set_tsc(vcpu, 0);
+	}
 	return vcpu;
 
 err_fpu:
