@@ -52,6 +52,7 @@
 				const struct vmm_event *ev))                  \
 	OP(void, set_irq_window, (struct vmm_vcpu *vcpu, bool on))            \
 	OP(void, set_iret_exit, (struct vmm_vcpu *vcpu, bool on))             \
+	OP(void, set_db_exit, (struct vmm_vcpu *vcpu, bool on))               \
 	/* Enter the guest once and describe the exit. Called with            \
 	 * preemption and interrupts off; returns with them off. */           \
 	OP(void, run, (struct vmm_vcpu *vcpu, struct vmm_exit *exit))

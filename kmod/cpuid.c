@@ -293,6 +293,60 @@ static u32 table_component(u32 i, u32 *offset, void *ctx)
 	return e ? e->eax : 0;
 }
 
+/* Guest MAXPHYADDR: CPUID 0x80000008 EAX[7:0], else 36 (SDM vol. 3,
+ * 11.11.2.3), as KVM. */
+u8 vmm_guest_maxphyaddr(const struct vmm_vcpu *vcpu)
+{
+	const struct kvm_cpuid_entry2 *e = find(vcpu, 0x80000008, 0);
+
+	return e && (e->eax & 0xff) ? min(e->eax & 0xff, 52u) : 36;
+}
+
+/* XCR0 bits the guest may set: x87, and what its CPUID leaf 0xd offers
+ * among those this module switches. */
+u64 vmm_guest_supported_xcr0(const struct vmm_vcpu *vcpu)
+{
+	const struct kvm_cpuid_entry2 *e = find(vcpu, 0xd, 0);
+	u64 offered = e ? ((u64)e->edx << 32) | e->eax : 0;
+
+	return (offered & vmm_supported_xcr0()) | 1;
+}
+
+static bool vendor_amd(const struct kvm_cpuid_entry2 *leaf0)
+{
+	/* "AuthenticAMD", "HygonGenuine" in EBX EDX ECX */
+	return (leaf0->ebx == 0x68747541 && leaf0->edx == 0x69746e65 &&
+		leaf0->ecx == 0x444d4163) ||
+	       (leaf0->ebx == 0x6f677948 && leaf0->edx == 0x6e65476e &&
+		leaf0->ecx == 0x656e6975);
+}
+
+/*
+ * A leaf that is not in the table. Intel CPUs answer a leaf above the
+ * highest of its range (basic, 0x4000_0000 or extended) with the highest
+ * basic leaf (SDM vol. 2A, CPUID: "If a value entered ... is higher than
+ * the maximum input value for basic or extended function ... the data for
+ * the highest basic information leaf is returned"); AMD CPUs with zeros.
+ * KVM follows the guest's vendor string, and so do we.
+ */
+static const struct kvm_cpuid_entry2 *out_of_range(const struct vmm_vcpu *vcpu,
+						   u32 *function, u32 index)
+{
+	const struct kvm_cpuid_entry2 *basic = find(vcpu, 0, 0), *class;
+	u32 f = *function;
+
+	if (!basic || vendor_amd(basic))
+		return NULL;
+	if (f >= 0x40000000 && f <= 0x4fffffff)
+		class = find(vcpu, f & 0xffffff00, 0);
+	else
+		class = find(vcpu, f & 0x80000000, 0);
+	if (class && f <= class->eax)
+		return NULL;
+	*function = basic->eax;
+	return find(vcpu, basic->eax, index);
+}
+
 /*
  * The guest's CPUID: its table, with the bits that follow the vCPU's
  * state made live as on hardware: OSXSAVE mirrors CR4.OSXSAVE, APIC
@@ -305,6 +359,9 @@ int vmm_handle_cpuid(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 	u32 function = vcpu->gprs[GPR_RAX], index = vcpu->gprs[GPR_RCX];
 	const struct kvm_cpuid_entry2 *e = find(vcpu, function, index);
 	u32 eax = 0, ebx = 0, ecx = 0, edx = 0;
+
+	if (!e)
+		e = out_of_range(vcpu, &function, index);
 
 	if (e) {
 		eax = e->eax;

@@ -70,6 +70,11 @@ void vmm_inject_events(struct vmm_vcpu *vcpu)
 	const struct vmm_backend *b = vmm_backend;
 	struct vmm_event ev = { 0 };
 
+	/* The IRET ending an NMI handler has run once RIP left it. */
+	if (vcpu->nmi_awaiting_iret && vcpu->rip != vcpu->nmi_iret_rip) {
+		vcpu->nmi_awaiting_iret = false;
+		vcpu->nmi_masked = false;
+	}
 	if (!b->event_injection_busy(vcpu)) {
 		if (vcpu->exception_pending) {
 			b->inject_event(vcpu, &vcpu->exception);
@@ -89,7 +94,19 @@ void vmm_inject_events(struct vmm_vcpu *vcpu)
 			vcpu->irq_pending = false;
 		}
 	}
-	b->set_iret_exit(vcpu, vcpu->nmi_masked);
+	b->set_iret_exit(vcpu, vcpu->nmi_masked && !vcpu->nmi_awaiting_iret);
+	/*
+	 * An NMI waits for an IRET that exited but has not run: step over
+	 * it. TF set before IRET raises a #DB trap right after it (SDM vol.
+	 * 3, 17.3.1.4), and IRET loads RFLAGS from the stack, so the guest
+	 * never sees our TF.
+	 */
+	if (vcpu->nmi_pending && vcpu->nmi_awaiting_iret &&
+	    !vcpu->nmi_singlestep) {
+		vcpu->rflags |= X86_RFLAGS_TF;
+		vcpu->nmi_singlestep = true;
+		b->set_db_exit(vcpu, true);
+	}
 	b->set_irq_window(vcpu, vcpu->irq_pending ||
 				vcpu->run->request_interrupt_window);
 }
@@ -100,4 +117,6 @@ void vmm_events_reset(struct vmm_vcpu *vcpu)
 	vcpu->irq_pending = false;
 	vcpu->nmi_pending = false;
 	vcpu->nmi_masked = false;
+	vcpu->nmi_awaiting_iret = false;
+	vcpu->nmi_singlestep = false;
 }

@@ -32,7 +32,7 @@ static bool have_xsave(void)
  * with SSE; nothing beyond what its CPUID offers and this module swaps. */
 static bool valid_xcr0(struct vmm_vcpu *vcpu, u64 value)
 {
-	u64 allowed = vmm_supported_xcr0() | 1;
+	u64 allowed = vmm_guest_supported_xcr0(vcpu);
 
 	if (!(value & 1) || (value & ~allowed))
 		return false;

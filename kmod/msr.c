@@ -47,8 +47,7 @@ long vmm_get_msr_index_list(struct kvm_msr_list __user *arg)
 	if (copy_from_user(&hdr, arg, sizeof(hdr)))
 		return -EFAULT;
 	/* As KVM: the count is written back even when it does not fit. */
-	hdr.nmsrs = n;
-	if (copy_to_user(arg, &hdr, sizeof(hdr)))
+	if (copy_to_user(&arg->nmsrs, &n, sizeof(n)))
 		return -EFAULT;
 	if (hdr.nmsrs < n)
 		return -E2BIG;
@@ -143,7 +142,7 @@ void vmm_set_tsc(struct vmm_vcpu *vcpu, u64 guest_tsc)
 }
 
 /* 0, or -EINVAL: no such MSR, or a value the guest gets #GP for. */
-static int set_msr(struct vmm_vcpu *vcpu, u32 index, u64 data, bool host)
+static int set_msr(struct vmm_vcpu *vcpu, u32 index, u64 data)
 {
 	struct vmm_msrs *m = &vcpu->msrs;
 	int r, slot;
@@ -165,8 +164,8 @@ static int set_msr(struct vmm_vcpu *vcpu, u32 index, u64 data, bool host)
 		return 0;
 	case MSR_IA32_DEBUGCTLMSR:   /* no LBR/BTF support: only 0 */
 		return data ? -EINVAL : 0;
-	case MSR_MTRRcap:   /* read-only; userspace restoring it is fine */
-		return host && data == MTRR_CAP_VALUE ? 0 : -EINVAL;
+	case MSR_MTRRcap:   /* read-only, for userspace too (as KVM) */
+		return -EINVAL;
 	case MSR_MTRRdefType:
 		/* type (7:0), FE (10), E (11) */
 		if ((data & ~0xcffull) || !valid_mem_type(data, false))
@@ -185,8 +184,14 @@ static int set_msr(struct vmm_vcpu *vcpu, u32 index, u64 data, bool host)
 	}
 	if (index >= MSR_MTRR_PHYS_BASE0 &&
 	    index < MSR_MTRR_PHYS_BASE0 + 2 * VMM_NR_VAR_MTRRS) {
-		/* PHYSBASE: type in 7:0; PHYSMASK: valid bit 11 */
-		if (!(index & 1) && !valid_mem_type(data, false))
+		/* PHYSBASE: type 7:0, 11:8 reserved; PHYSMASK: 10:0
+		 * reserved, valid bit 11; both: bits from MAXPHYADDR up
+		 * reserved (SDM vol. 3, 11.11.2.3). */
+		u64 reserved = ~0ull << vmm_guest_maxphyaddr(vcpu);
+
+		reserved |= (index & 1) ? 0x7ffull : 0xf00ull;
+		if ((data & reserved) ||
+		    (!(index & 1) && !valid_mem_type(data, false)))
 			return -EINVAL;
 		m->mtrr_var[index - MSR_MTRR_PHYS_BASE0] = data;
 		return 0;
@@ -229,7 +234,7 @@ long vmm_msrs_ioctl(struct vmm_vcpu *vcpu, struct kvm_msrs __user *arg,
 	if (IS_ERR(e))
 		return PTR_ERR(e);
 	for (i = 0; i < hdr.nmsrs; i++) {
-		if (set ? set_msr(vcpu, e[i].index, e[i].data, true)
+		if (set ? set_msr(vcpu, e[i].index, e[i].data)
 			: get_msr(vcpu, e[i].index, &e[i].data))
 			break;
 	}
@@ -249,7 +254,7 @@ int vmm_handle_msr(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 
 	if (exit->msr.write) {
 		data = (g[GPR_RDX] << 32) | (u32)g[GPR_RAX];
-		if (set_msr(vcpu, index, data, false)) {
+		if (set_msr(vcpu, index, data)) {
 			pr_info_ratelimited("vcpu %u: wrmsr %#x <- %#llx: #GP\n",
 					    vcpu->id, index, data);
 			vmm_queue_exception(vcpu, X86_VEC_GP, true, 0);

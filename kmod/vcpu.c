@@ -114,11 +114,18 @@ static int handle_exit(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 		vmm_backend->set_irq_window(vcpu, false);
 		return 1;
 	case VMM_EXIT_IRET:
-		/* The NMI handler returns: NMIs are open again. (The IRET
-		 * itself has not run yet; an NMI waiting now is delivered
-		 * before it, a nesting real hardware would not do.) */
-		vcpu->nmi_masked = false;
-		vmm_backend->set_iret_exit(vcpu, false);
+		/* The NMI handler returns; NMIs open once the IRET has run
+		 * (vmm_inject_events). */
+		vcpu->nmi_awaiting_iret = true;
+		vcpu->nmi_iret_rip = vcpu->rip;
+		return 1;
+	case VMM_EXIT_DB:
+		if (vcpu->nmi_singlestep) { /* stepped over the NMI's IRET */
+			vcpu->nmi_singlestep = false;
+			vmm_backend->set_db_exit(vcpu, false);
+			return 1;
+		}
+		vmm_queue_exception(vcpu, X86_VEC_DB, false, 0);
 		return 1;
 	case VMM_EXIT_HLT:
 		/* With the interrupt controller in userspace, HLT is

@@ -139,6 +139,9 @@ struct vmm_vcpu {
 	u8 irq_vector;
 	bool nmi_pending;
 	bool nmi_masked;          /* an NMI handler runs: until its IRET */
+	bool nmi_awaiting_iret;   /* its IRET exited; unmasked once it ran */
+	u64 nmi_iret_rip;
+	bool nmi_singlestep;      /* stepping over that IRET (TF + #DB exit) */
 
 	int cpu;                  /* last host CPU it ran on */
 	int mode;                 /* enum vmm_vcpu_mode */
@@ -163,6 +166,7 @@ enum vmm_exit_reason {
 	VMM_EXIT_XSETBV,
 	VMM_EXIT_IRQ_WINDOW,  /* the guest can take an interrupt now */
 	VMM_EXIT_IRET,        /* the guest runs IRET: end of an NMI handler */
+	VMM_EXIT_DB,          /* a debug trap (#DB), intercepted */
 	VMM_EXIT_UNHANDLED,   /* anything not handled yet */
 };
 
@@ -231,6 +235,8 @@ long vmm_set_cpuid2(struct vmm_vcpu *vcpu, struct kvm_cpuid2 __user *arg);
 long vmm_get_cpuid2(struct vmm_vcpu *vcpu, struct kvm_cpuid2 __user *arg);
 int vmm_handle_cpuid(struct vmm_vcpu *vcpu, const struct vmm_exit *exit);
 u64 vmm_supported_xcr0(void);
+u64 vmm_guest_supported_xcr0(const struct vmm_vcpu *vcpu);
+u8 vmm_guest_maxphyaddr(const struct vmm_vcpu *vcpu);
 void vmm_cpuid_free(struct vmm_vcpu *vcpu);
 
 /* msr.c */

@@ -72,6 +72,7 @@ enum x86_gpr {
 			  X86_RFLAGS_ZF | X86_RFLAGS_SF | X86_RFLAGS_OF)
 
 /* Exception vectors */
+#define X86_VEC_DB 1
 #define X86_VEC_NMI 2
 #define X86_VEC_BP 3
 #define X86_VEC_OF 4

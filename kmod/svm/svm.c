@@ -533,6 +533,18 @@ static void svm_set_iret_exit(struct vmm_vcpu *vcpu, bool on)
 		c->intercept_misc1 &= ~SVM_INTERCEPT_IRET;
 }
 
+static void svm_set_db_exit(struct vmm_vcpu *vcpu, bool on)
+{
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+
+	if (on) {
+		vmcb->control.intercept_exc |= SVM_INTERCEPT_EXC(X86_VEC_DB);
+	} else {
+		vmcb->control.intercept_exc &= ~SVM_INTERCEPT_EXC(X86_VEC_DB);
+		vmcb->save.dr6 &= ~(1ull << 14); /* our step: no DR6.BS */
+	}
+}
+
 /* --- MSRs kept in the VMCB ------------------------------------------------ */
 
 static bool canonical(u64 addr)
@@ -709,6 +721,9 @@ static void decode_exit(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	case SVM_EXIT_EXCP_BASE + X86_VEC_MC:
 		exit->reason = VMM_EXIT_MCE;
 		break;
+	case SVM_EXIT_EXCP_BASE + X86_VEC_DB:
+		exit->reason = VMM_EXIT_DB;
+		break;
 	case SVM_EXIT_IOIO:
 		decode_ioio(c, exit);
 		break;
@@ -853,5 +868,6 @@ const struct vmm_backend vmm_svm_backend = {
 	.inject_event = svm_inject_event,
 	.set_irq_window = svm_set_irq_window,
 	.set_iret_exit = svm_set_iret_exit,
+	.set_db_exit = svm_set_db_exit,
 	.run = svm_run,
 };
