@@ -33,12 +33,13 @@ VMM_LIB_SRCS := vmm/config.c vmm/linuxboot.c vmm/firmware.c
 USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h)
 
 # Unit tests (cmocka), no hypervisor needed: the module's pure logic
-# (test-sregs), the config parser, the device model on fake buses.
-UNIT_TESTS := tests/unit/test-sregs \
+# (test-sregs, the instruction emulator and page walker: test-emulate,
+# test-paging; the same cases also run as KUnit: make kunit), the config parser, the device model on fake buses.
+UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-paging \
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
 		i8259 i8254 rtc uart i8042 fwcfg chardev)
 
-.PHONY: all kmod userspace deps demo check bench clean
+.PHONY: all kmod userspace deps demo check bench clean kunit
 all: kmod userspace
 
 # The module is built by kbuild from the top-level Kbuild file (which descends
@@ -60,6 +61,20 @@ tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS) $
 # One step from sources to binary: no userspace .o next to kbuild's objects.
 tests/unit/test-sregs: tests/unit/test_sregs.c kmod/x86/sregs.c kmod/x86/sregs.h $(wildcard include/vmm/*.h)
 	$(CC) $(CFLAGS) -o $@ tests/unit/test_sregs.c kmod/x86/sregs.c -lcmocka
+
+# The instruction emulator and the guest page walker (pure code of the module).
+X86_PURE_DEPS := kmod/x86/emulate.c kmod/x86/emulate.h kmod/x86/paging.c \
+	kmod/x86/paging.h $(wildcard include/vmm/*.h)
+tests/unit/test-emulate: tests/unit/test_emulate.c tests/unit/emulate_cases.h tests/unit/emulate_check.h $(X86_PURE_DEPS)
+	$(CC) $(CFLAGS) -Ikmod/x86 -o $@ tests/unit/test_emulate.c kmod/x86/emulate.c -lcmocka
+
+tests/unit/test-paging: tests/unit/test_paging.c tests/unit/paging_cases.h $(X86_PURE_DEPS)
+	$(CC) $(CFLAGS) -Ikmod/x86 -o $@ tests/unit/test_paging.c kmod/x86/paging.c -lcmocka
+
+# The same emulator and page-walker cases as a KUnit suite, in a UML kernel
+# built from Debian's linux-source-6.1 (cached under build/kunit/).
+kunit:
+	tests/kunit/run
 
 deps:
 	scripts/install-deps

@@ -5,8 +5,10 @@
 # $(TEST_PROGS) in `all`.  Outputs are written next to their sources:
 #
 #   tests/abi/abi-test     the cmocka ABI suite
-#   tests/bench/pio-bench  PIO exit round-trip benchmark (tests/bench/pio
-#                          runs it on vmm.ko and kvm-amd)
+#   tests/abi/robust-test  the cmocka robustness suite (hostile guests,
+#                          malformed ioctls, FPU isolation, teardown)
+#   tests/bench/exits-bench  exit round-trip benchmark: PIO, MMIO, CPUID
+#                          (tests/bench/exits runs it on vmm.ko and kvm-amd)
 #   tests/guests/hello     the first-guest demo
 #
 # Guest payloads: tests/guests/NAME.S is assembled and linked at KT_CODE_GPA
@@ -24,13 +26,18 @@ NM ?= nm
 
 GUEST_PAYLOADS := rm_io pm_io lm_io regs_echo two_slots triple_fault mmio \
 		  spin touch_pages smp pio_loop hello slot_reader
+GUEST_PAYLOADS += probe exceptions irq irq_rm fpu xsave string_io \
+		  string_io_rm mmio_emul mmio_rm rom mmio_pm
+# Robustness suite and exit benchmarks.
+GUEST_PAYLOADS += fpu_loop hostile_lm hostile_rm mmio_loop cpuid_loop
 # Must equal KT_CODE_GPA in tests/lib/guest-layout.h.
 GUEST_CODE_GPA := 0x1000
 
 GUEST_ELFS := $(GUEST_PAYLOADS:%=$(T_GUESTS)/%.elf)
 GUEST_BINS := $(GUEST_PAYLOADS:%=$(T_GUESTS)/%.bin)
 GUEST_SYMBOLS := $(T_GUESTS)/guest-symbols.h
-GUEST_HEADERS := $(T_LIB)/guest-layout.h $(T_GUESTS)/guest-abi.h
+GUEST_HEADERS := $(T_LIB)/guest-layout.h $(T_GUESTS)/guest-abi.h \
+		 $(T_GUESTS)/guest-idt.h
 
 TEST_CPPFLAGS := -D_GNU_SOURCE -I$(T_LIB) -I$(T_GUESTS)
 # Every program links the library and the payloads; .incbin finds the
@@ -42,10 +49,11 @@ TEST_COMMON_DEPS := $(TEST_COMMON_SRCS) $(T_LIB)/kvmtest.h \
 TEST_BUILD = $(CC) $(CFLAGS) $(TEST_CPPFLAGS) -Wa,-I,$(T_GUESTS)
 
 ABI_TEST := $(TESTS_DIR)/abi/abi-test
-PIO_BENCH := $(TESTS_DIR)/bench/pio-bench
+ROBUST_TEST := $(TESTS_DIR)/abi/robust-test
+EXITS_BENCH := $(TESTS_DIR)/bench/exits-bench
 HELLO := $(T_GUESTS)/hello
 
-TEST_PROGS += $(ABI_TEST) $(PIO_BENCH) $(HELLO)
+TEST_PROGS += $(ABI_TEST) $(ROBUST_TEST) $(EXITS_BENCH) $(HELLO)
 
 # --- guest payloads ---------------------------------------------------------
 
@@ -71,16 +79,26 @@ $(GUEST_SYMBOLS): $(GUEST_ELFS)
 $(ABI_TEST): $(TESTS_DIR)/abi/abi-test.c $(TEST_COMMON_DEPS)
 	$(TEST_BUILD) -pthread -o $@ $< $(TEST_COMMON_SRCS) -lcmocka
 
-$(PIO_BENCH): $(TESTS_DIR)/bench/pio-bench.c $(TEST_COMMON_DEPS)
+$(ROBUST_TEST): $(TESTS_DIR)/abi/robust-test.c $(TESTS_DIR)/abi/fpu-host.S \
+		$(TESTS_DIR)/abi/fpu-host.h $(T_GUESTS)/robust-abi.h \
+		$(TEST_COMMON_DEPS)
+	$(TEST_BUILD) -I$(TESTS_DIR)/abi -pthread -o $@ $< \
+		$(TESTS_DIR)/abi/fpu-host.S $(TEST_COMMON_SRCS) -lcmocka
+
+$(EXITS_BENCH): $(TESTS_DIR)/bench/exits-bench.c $(TEST_COMMON_DEPS)
 	$(TEST_BUILD) -o $@ $< $(TEST_COMMON_SRCS)
+
+# The robustness payloads' own header.
+$(T_GUESTS)/fpu_loop.elf $(T_GUESTS)/hostile_lm.elf \
+$(T_GUESTS)/hostile_rm.elf: $(T_GUESTS)/robust-abi.h
 
 $(HELLO): $(T_GUESTS)/hello.c $(TEST_COMMON_DEPS)
 	$(TEST_BUILD) -o $@ $< $(TEST_COMMON_SRCS)
 
 # --- cleaning ---------------------------------------------------------------
 
-TEST_CLEAN_FILES := $(ABI_TEST) $(PIO_BENCH) $(HELLO) $(GUEST_SYMBOLS) \
-		    $(GUEST_ELFS) $(GUEST_BINS)
+TEST_CLEAN_FILES := $(ABI_TEST) $(ROBUST_TEST) $(EXITS_BENCH) $(HELLO) \
+		    $(GUEST_SYMBOLS) $(GUEST_ELFS) $(GUEST_BINS)
 
 .PHONY: tests-clean clean
 tests-clean:

@@ -27,5 +27,22 @@ guest_\name\()_end:
 	payload	slot_reader
 	payload	pio_loop
 	payload	hello
+	payload	probe
+	payload	exceptions
+	payload	irq
+	payload	irq_rm
+	payload	fpu
+	payload	xsave
+	payload	string_io
+	payload	string_io_rm
+	payload	mmio_emul
+	payload	mmio_rm
+	payload	rom
+	payload	mmio_pm
+	payload	fpu_loop
+	payload	hostile_lm
+	payload	hostile_rm
+	payload	mmio_loop
+	payload	cpuid_loop
 
 	.section .note.GNU-stack, "", @progbits

@@ -18,6 +18,9 @@
 #define KT_CODE_MAX_SIZE	0x2000
 #define KT_DATA_GPA		0x3000	/* a scratch page shared with the test */
 #define KT_STACK_TOP		0x8000	/* initial SP/ESP/RSP */
+/* IDT written by kt_vcpu_set_idt_gate() in protected and long mode (256
+ * gates of 8 or 16 bytes); real mode uses the IVT at 0. */
+#define KT_IDT_GPA		0x9000
 
 /* Long mode: identity map of the first KT_IDENTITY_MAP_GIB GiB, 2 MiB pages. */
 #define KT_PAGE_TABLES_GPA	0x10000

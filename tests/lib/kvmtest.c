@@ -158,6 +158,12 @@ static struct kt_slot *free_slot_entry(struct kt_vm *vm)
 int kt_vm_add_memory(struct kt_vm *vm, uint32_t slot, uint64_t gpa,
 		     uint64_t size, void **host)
 {
+	return kt_vm_add_memory_flags(vm, slot, 0, gpa, size, host);
+}
+
+int kt_vm_add_memory_flags(struct kt_vm *vm, uint32_t slot, uint32_t flags,
+			   uint64_t gpa, uint64_t size, void **host)
+{
 	struct kt_slot *entry;
 	void *mem;
 	int ret;
@@ -173,7 +179,7 @@ int kt_vm_add_memory(struct kt_vm *vm, uint32_t slot, uint64_t gpa,
 	if (mem == MAP_FAILED)
 		return -errno;
 
-	ret = kt_set_memory_region(vm->vm_fd, slot, 0, gpa, size,
+	ret = kt_set_memory_region(vm->vm_fd, slot, flags, gpa, size,
 				   (uintptr_t)mem);
 	if (ret < 0) {
 		munmap(mem, size);
@@ -524,6 +530,163 @@ int kt_vcpu_setup_long_mode(struct kt_vcpu *vcpu, uint64_t rip)
 	return set_entry_regs(vcpu, rip);
 }
 
+/* --- interrupts and exceptions -------------------------------------- */
+
+#define IDT_VECTORS		256
+#define GATE_TYPE_INTERRUPT	0xe	/* 32-bit / 64-bit interrupt gate */
+#define IVT_LIMIT		(IDT_VECTORS * 4 - 1)
+
+int kt_vcpu_set_idt_gate(struct kt_vcpu *vcpu, uint8_t vector,
+			 uint64_t handler)
+{
+	struct kvm_sregs sregs;
+	int ret = kt_get_sregs(vcpu, &sregs);
+
+	if (ret < 0)
+		return ret;
+	if (sregs.efer & EFER_LMA) {
+		uint64_t gate[2];
+
+		gate[0] = (handler & 0xffff) |
+			  ((uint64_t)KT_SEL_CODE64 << 16) |
+			  ((uint64_t)(0x80 | GATE_TYPE_INTERRUPT) << 40) |
+			  ((handler >> 16) & 0xffff) << 48;
+		gate[1] = handler >> 32;
+		ret = kt_write_guest(vcpu->vm, KT_IDT_GPA + 16 * vector, gate,
+				     sizeof(gate));
+		sregs.idt.base = KT_IDT_GPA;
+		sregs.idt.limit = IDT_VECTORS * 16 - 1;
+	} else if (sregs.cr0 & CR0_PE) {
+		uint64_t gate;
+
+		gate = (handler & 0xffff) |
+		       ((uint64_t)KT_SEL_CODE32 << 16) |
+		       ((uint64_t)(0x80 | GATE_TYPE_INTERRUPT) << 40) |
+		       ((handler >> 16) & 0xffff) << 48;
+		ret = kt_write_guest(vcpu->vm, KT_IDT_GPA + 8 * vector, &gate,
+				     sizeof(gate));
+		sregs.idt.base = KT_IDT_GPA;
+		sregs.idt.limit = IDT_VECTORS * 8 - 1;
+	} else {
+		uint16_t entry[2] = { (uint16_t)handler, 0 };
+
+		if (handler > 0xffff)
+			return -EINVAL;
+		ret = kt_write_guest(vcpu->vm, 4 * vector, entry,
+				     sizeof(entry));
+		sregs.idt.base = 0;
+		sregs.idt.limit = IVT_LIMIT;
+	}
+	if (ret < 0)
+		return ret;
+	return kt_set_sregs(vcpu, &sregs);
+}
+
+int kt_vcpu_set_idt_gates(struct kt_vcpu *vcpu, unsigned int first,
+			  unsigned int count, uint64_t handlers,
+			  unsigned int stride)
+{
+	for (unsigned int i = 0; i < count; i++) {
+		int ret = kt_vcpu_set_idt_gate(vcpu, first + i,
+					       handlers + (uint64_t)i * stride);
+
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* --- MSRs and CPUID --------------------------------------------------- */
+
+struct one_msr {
+	struct kvm_msrs header;
+	struct kvm_msr_entry entry;
+};
+
+int kt_get_msr(struct kt_vcpu *vcpu, uint32_t index, uint64_t *value)
+{
+	struct one_msr msr = {
+		.header.nmsrs = 1,
+		.entry.index = index,
+	};
+	int ret = kt_ioctl(vcpu->fd, KVM_GET_MSRS, &msr);
+
+	if (ret == 1 && value)
+		*value = msr.entry.data;
+	return ret;
+}
+
+int kt_set_msr(struct kt_vcpu *vcpu, uint32_t index, uint64_t value)
+{
+	struct one_msr msr = {
+		.header.nmsrs = 1,
+		.entry.index = index,
+		.entry.data = value,
+	};
+
+	return kt_ioctl(vcpu->fd, KVM_SET_MSRS, &msr);
+}
+
+#define CPUID_FIRST_NENT	64
+#define CPUID_MAX_NENT		4096
+
+struct kvm_cpuid2 *kt_get_supported_cpuid(int sys_fd)
+{
+	for (unsigned int nent = CPUID_FIRST_NENT; nent <= CPUID_MAX_NENT;
+	     nent *= 2) {
+		struct kvm_cpuid2 *cpuid;
+		int ret;
+
+		cpuid = calloc(1, sizeof(*cpuid) +
+				  nent * sizeof(struct kvm_cpuid_entry2));
+		if (!cpuid)
+			return NULL;
+		cpuid->nent = nent;
+		ret = kt_ioctl(sys_fd, KVM_GET_SUPPORTED_CPUID, cpuid);
+		if (ret == 0)
+			return cpuid;
+		free(cpuid);
+		if (ret != -E2BIG) {
+			errno = -ret;
+			return NULL;
+		}
+	}
+	errno = E2BIG;
+	return NULL;
+}
+
+struct kvm_cpuid_entry2 *kt_cpuid_find(struct kvm_cpuid2 *cpuid,
+				       uint32_t function, uint32_t index)
+{
+	for (uint32_t i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+		if (e->function != function)
+			continue;
+		if (!(e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) ||
+		    e->index == index)
+			return e;
+	}
+	return NULL;
+}
+
+int kt_set_cpuid(struct kt_vcpu *vcpu, const struct kvm_cpuid_entry2 *entries,
+		 unsigned int nent)
+{
+	size_t size = nent * sizeof(struct kvm_cpuid_entry2);
+	struct kvm_cpuid2 *cpuid = calloc(1, sizeof(*cpuid) + size);
+	int ret;
+
+	if (!cpuid)
+		return -ENOMEM;
+	cpuid->nent = nent;
+	if (size)
+		memcpy(cpuid->entries, entries, size);
+	ret = kt_ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid);
+	free(cpuid);
+	return ret;
+}
+
 /* --- running ---------------------------------------------------------- */
 
 int kt_run(struct kt_vcpu *vcpu)
@@ -589,12 +752,17 @@ void kt_describe_exit(const struct kt_vcpu *vcpu, char *buf, size_t size)
 			 read_io_value((const char *)run + run->io.data_offset,
 				       run->io.size));
 		break;
-	case KVM_EXIT_MMIO:
-		snprintf(buf, size, ": %s gpa 0x%llx len %u",
+	case KVM_EXIT_MMIO: {
+		uint64_t data = 0;
+
+		memcpy(&data, run->mmio.data,
+		       run->mmio.len <= 8 ? run->mmio.len : 8);
+		snprintf(buf, size, ": %s gpa 0x%llx len %u data 0x%llx",
 			 run->mmio.is_write ? "write" : "read",
 			 (unsigned long long)run->mmio.phys_addr,
-			 run->mmio.len);
+			 run->mmio.len, (unsigned long long)data);
 		break;
+	}
 	case KVM_EXIT_FAIL_ENTRY:
 		snprintf(buf, size, ": hardware reason 0x%llx cpu %u",
 			 (unsigned long long)
@@ -634,6 +802,21 @@ bool kt_exit_is_io(const struct kt_vcpu *vcpu, uint8_t direction,
 	snprintf(expected, sizeof(expected),
 		 "IO %s port 0x%x size %u count %u",
 		 direction == KVM_EXIT_IO_OUT ? "out" : "in", port, size, count);
+	report_unexpected_exit(vcpu, expected);
+	return false;
+}
+
+bool kt_exit_is_mmio(const struct kt_vcpu *vcpu, uint64_t gpa, uint32_t len,
+		     bool is_write)
+{
+	const struct kvm_run *run = vcpu->run;
+	char expected[96];
+
+	if (run->exit_reason == KVM_EXIT_MMIO && run->mmio.phys_addr == gpa &&
+	    run->mmio.len == len && !!run->mmio.is_write == is_write)
+		return true;
+	snprintf(expected, sizeof(expected), "MMIO %s gpa 0x%llx len %u",
+		 is_write ? "write" : "read", (unsigned long long)gpa, len);
 	report_unexpected_exit(vcpu, expected);
 	return false;
 }

@@ -80,6 +80,9 @@ int kt_set_memory_region(int vm_fd, uint32_t slot, uint32_t flags,
  * at `gpa`. On success *host (if not NULL) points to the memory. */
 int kt_vm_add_memory(struct kt_vm *vm, uint32_t slot, uint64_t gpa,
 		     uint64_t size, void **host);
+/* The same with KVM_SET_USER_MEMORY_REGION flags (e.g. KVM_MEM_READONLY). */
+int kt_vm_add_memory_flags(struct kt_vm *vm, uint32_t slot, uint32_t flags,
+			   uint64_t gpa, uint64_t size, void **host);
 /* Delete the slot (memory_size 0) and unmap its memory. */
 int kt_vm_delete_memory(struct kt_vm *vm, uint32_t slot);
 
@@ -122,6 +125,40 @@ int kt_build_identity_page_tables(struct kt_vm *vm);
 /* 64-bit long mode at rip: GDT, TSS, page tables, SREGS, REGS. */
 int kt_vcpu_setup_long_mode(struct kt_vcpu *vcpu, uint64_t rip);
 
+/* --- interrupts and exceptions -------------------------------------- */
+
+/* Point vector `vector` at `handler`, for the vCPU's current mode (read with
+ * KVM_GET_SREGS, so set the mode up first): in long mode a 16-byte interrupt
+ * gate (selector KT_SEL_CODE64) and in protected mode an 8-byte 32-bit
+ * interrupt gate (KT_SEL_CODE32), both in an IDT at KT_IDT_GPA; in real
+ * mode the IVT entry 0000:handler at vector * 4.  IDTR is set to cover all
+ * 256 vectors (KVM_SET_SREGS). */
+int kt_vcpu_set_idt_gate(struct kt_vcpu *vcpu, uint8_t vector,
+			 uint64_t handler);
+/* Vectors first .. first + count - 1 to handlers `stride` bytes apart,
+ * starting at `handlers` (e.g. the stubs of tests/guests/guest-idt.h). */
+int kt_vcpu_set_idt_gates(struct kt_vcpu *vcpu, unsigned int first,
+			  unsigned int count, uint64_t handlers,
+			  unsigned int stride);
+
+/* --- MSRs and CPUID --------------------------------------------------- */
+
+/* KVM_GET_MSRS / KVM_SET_MSRS of one MSR: 1 when done, 0 when the device
+ * refused that MSR, -errno when the ioctl failed. */
+int kt_get_msr(struct kt_vcpu *vcpu, uint32_t index, uint64_t *value);
+int kt_set_msr(struct kt_vcpu *vcpu, uint32_t index, uint64_t value);
+
+/* KVM_GET_SUPPORTED_CPUID with a table grown until it fits: a malloc'ed
+ * struct kvm_cpuid2 (free() it), or NULL with errno set. */
+struct kvm_cpuid2 *kt_get_supported_cpuid(int sys_fd);
+/* The entry for function/index (index compared only where the entry has
+ * KVM_CPUID_FLAG_SIGNIFCANT_INDEX, as KVM does), or NULL. */
+struct kvm_cpuid_entry2 *kt_cpuid_find(struct kvm_cpuid2 *cpuid,
+				       uint32_t function, uint32_t index);
+/* KVM_SET_CPUID2 with these entries. */
+int kt_set_cpuid(struct kt_vcpu *vcpu, const struct kvm_cpuid_entry2 *entries,
+		 unsigned int nent);
+
 /* --- running ---------------------------------------------------------- */
 
 /* KVM_RUN once: returns run->exit_reason (>= 0) or -errno. */
@@ -148,6 +185,11 @@ int kt_run_expect_out(struct kt_vcpu *vcpu, uint16_t port, uint8_t size,
  * `value` so the guest receives it on the next KVM_RUN. */
 int kt_run_expect_in(struct kt_vcpu *vcpu, uint16_t port, uint8_t size,
 		     uint32_t value);
+
+/* Is the current exit KVM_EXIT_MMIO with exactly these fields? Prints why
+ * not to stderr. */
+bool kt_exit_is_mmio(const struct kt_vcpu *vcpu, uint64_t gpa, uint32_t len,
+		     bool is_write);
 
 /* Run once and expect exit `reason` (-EPROTO on another). */
 int kt_run_expect_exit(struct kt_vcpu *vcpu, uint32_t reason);
