@@ -141,7 +141,7 @@ static int handle_string_io(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 			  (exit->io.in ? X86_PF_WRITE : 0) |
 			  (sregs->ss.dpl == 3 ? X86_PF_USER : 0), &gpa);
 	if (r > 0) {
-		vmm_queue_page_fault(vcpu, linear, r);
+		vmm_queue_page_fault(vcpu, linear, X86_PF_ERROR_CODE(r));
 		r = 1;
 		goto out;
 	}

@@ -41,12 +41,24 @@ int vmm_translate(struct vmm_vcpu *vcpu, const struct kvm_sregs *sregs,
 	};
 	int r = x86_translate(&p, linear, access, gpa, read_pte, vcpu);
 
+	/* A fault is X86_PF_FAULT | error code (which may be 0). */
 	return r < 0 ? -EFAULT : r;
 }
 
 static bool long_mode(const struct kvm_sregs *s)
 {
 	return (s->efer & X86_EFER_LMA) && s->cs.l;
+}
+
+/* Default operand/address size of the code segment (SDM vol. 3, 21.1:
+ * real mode and virtual-8086 mode are 16-bit). */
+static u8 code_bytes(const struct kvm_sregs *s, u64 rflags)
+{
+	if (long_mode(s))
+		return 8;
+	if ((s->cr0 & CR0_PE) && !(rflags & X86_RFLAGS_VM) && s->cs.db)
+		return 4;
+	return 2;
 }
 
 unsigned int vmm_fetch_insn(struct vmm_vcpu *vcpu,
@@ -92,7 +104,7 @@ static int translate_data(struct mmio_ctx *c, u64 linear, u32 access,
 	if (r > 0) {
 		c->page_fault = true;
 		c->fault_linear = linear;
-		c->fault_error = r;
+		c->fault_error = X86_PF_ERROR_CODE(r);
 		return X86_EMU_FAULT;
 	}
 	if (r < 0) {
@@ -200,7 +212,6 @@ static int emulate(struct vmm_vcpu *vcpu, u64 gpa)
 	struct x86_emu_cpu cpu;
 	struct kvm_sregs *sregs;
 	struct mmio_ctx c = { .vcpu = vcpu };
-	bool lm;
 	int r;
 
 	sregs = kmalloc(sizeof(*sregs), GFP_KERNEL);
@@ -209,7 +220,6 @@ static int emulate(struct vmm_vcpu *vcpu, u64 gpa)
 	vmm_backend->get_sregs(vcpu, sregs);
 	c.sregs = sregs;
 	c.user = sregs->ss.dpl == 3 ? X86_PF_USER : 0;
-	lm = long_mode(sregs);
 
 	memcpy(cpu.gprs, vcpu->gprs, sizeof(cpu.gprs));
 	cpu.rip = vcpu->rip;
@@ -220,14 +230,7 @@ static int emulate(struct vmm_vcpu *vcpu, u64 gpa)
 	cpu.seg_base[X86_SEG_DS] = sregs->ds.base;
 	cpu.seg_base[X86_SEG_FS] = sregs->fs.base;
 	cpu.seg_base[X86_SEG_GS] = sregs->gs.base;
-	/* SDM vol. 3, 21.1: real mode and virtual-8086 mode are 16-bit. */
-	if (lm)
-		cpu.code_bytes = 8;
-	else if ((sregs->cr0 & CR0_PE) && !(vcpu->rflags & X86_RFLAGS_VM) &&
-		 sregs->cs.db)
-		cpu.code_bytes = 4;
-	else
-		cpu.code_bytes = 2;
+	cpu.code_bytes = code_bytes(sregs, vcpu->rflags);
 
 	m->write_queued = false;
 	r = x86_emulate(&cpu, m->insn, m->insn_len, &mmio_ops, &c);
@@ -284,18 +287,27 @@ int vmm_emulate_mmio(struct vmm_vcpu *vcpu, u64 gpa)
 {
 	struct vmm_pending_mmio *m = &vcpu->mmio;
 	struct kvm_sregs *sregs;
+	struct x86_insn d;
+	u8 mode;
 
 	sregs = kmalloc(sizeof(*sregs), GFP_KERNEL);
 	if (!sregs)
 		return -ENOMEM;
 	vmm_backend->get_sregs(vcpu, sregs);
 	m->insn_len = vmm_fetch_insn(vcpu, sregs, m->insn, sizeof(m->insn));
+	mode = code_bytes(sregs, vcpu->rflags);
 	kfree(sregs);
 	m->insn_rip = vcpu->rip;
 	m->read_done = false;
 	m->read_pending = false;
 	if (!m->insn_len) {
 		emulation_failed(vcpu, gpa, "cannot fetch the instruction");
+		return 0;
+	}
+	/* Only an instruction that touches memory can have faulted here. */
+	if (x86_decode(m->insn, m->insn_len, mode, &d) != X86_EMU_OK ||
+	    !(d.has_mem || d.string)) {
+		emulation_failed(vcpu, gpa, "instruction not emulated");
 		return 0;
 	}
 	return emulate(vcpu, gpa);

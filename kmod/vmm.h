@@ -264,8 +264,9 @@ int vmm_complete_io(struct vmm_vcpu *vcpu);
 /* mmio.c: accesses outside RAM, emulated */
 int vmm_emulate_mmio(struct vmm_vcpu *vcpu, u64 gpa);
 int vmm_complete_mmio(struct vmm_vcpu *vcpu);
-/* Translate a guest linear address with the vCPU's paging; 0 or a
- * positive #PF error code, -EFAULT if a table is not in RAM. */
+/* Translate a guest linear address with the vCPU's paging: 0, or
+ * X86_PF_FAULT | #PF error code (x86/paging.h), or -EFAULT if a table is
+ * not in RAM or the address is not canonical. */
 int vmm_translate(struct vmm_vcpu *vcpu, const struct kvm_sregs *sregs,
 		  u64 linear, u32 access, u64 *gpa);
 /* Read up to max bytes of the instruction at CS:RIP (fewer if a page is

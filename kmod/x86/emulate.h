@@ -83,7 +83,9 @@ struct x86_insn {
 	u8 addr_bytes;   /* address size: 2, 4 or 8 */
 	u8 mem_bytes;    /* size of the memory access (e.g. 1 for MOVZX r32, m8) */
 	u8 rep;          /* 0, 0xf3 (REP/REPE) or 0xf2 (REPNE): the last one seen */
-	bool lock;       /* F0 seen (accepted, no effect: the callbacks serialize) */
+	bool lock;       /* F0 seen: accepted and ignored; a locked RMW is one
+			  * read and one write call, atomic only as far as
+			  * the callbacks make it (MMIO: the device model) */
 	u8 rex;          /* the REX byte in effect (0: none) */
 	u8 seg;          /* enum x86_seg of the memory operand (source for
 			  * string instructions; their destination is ES) */

@@ -20,6 +20,16 @@
 #include <vmm/types.h>
 #include <vmm/x86.h>
 
+#if defined(__KERNEL__) && defined(CONFIG_X86) && !defined(CONFIG_UML)
+/*
+ * The kernel's <asm/trap_pf.h> has X86_PF_WRITE/USER/RSVD as enumerators
+ * with the same values as our macros below. Include it first, so that the
+ * macros only shadow them whatever order a file includes headers in (the
+ * other way round its enum would not compile).
+ */
+#include <asm/trap_pf.h>
+#endif
+
 struct x86_paging {
 	u64 cr0, cr3, cr4, efer;
 	/* Guest MAXPHYADDR (CPUID 0x80000008 EAX[7:0]): address bits at and
