@@ -91,7 +91,7 @@ check:
 
 bench:
 	scripts/install-deps && $(MAKE) all
-	tests/bench/pio
+	tests/bench/exits
 	tests/bench/boot
 
 clean:

@@ -200,3 +200,31 @@ guest_mxcsr:
 	.long	FPU_GUEST_MXCSR
 guest_fcw:
 	.word	FPU_GUEST_FCW
+
+/*
+ * Exception stubs for vectors 0..31 (FPU_STUB_SIZE bytes each, from
+ * fpu_vectors): store the vector and the top three stack qwords (RIP, or
+ * the error code then RIP) at FPU_CTRL_GPA + FPU_CTRL_EXCEPTION, OUT
+ * FPU_PORT_EXCEPTION, HLT.
+ */
+	.balign	FPU_STUB_SIZE
+	.globl	fpu_vectors
+fpu_vectors:
+	.set	vec, 0
+	.rept	32
+	.balign	FPU_STUB_SIZE
+	.byte	0x6a, vec		/* push $vec */
+	jmp	vector_common
+	.set	vec, vec + 1
+	.endr
+vector_common:
+	pop	%rax
+	mov	%rax, FPU_CTRL_GPA + FPU_CTRL_EXCEPTION
+	mov	(%rsp), %rax
+	mov	%rax, FPU_CTRL_GPA + FPU_CTRL_EXCEPTION + 8
+	mov	8(%rsp), %rax
+	mov	%rax, FPU_CTRL_GPA + FPU_CTRL_EXCEPTION + 16
+	mov	16(%rsp), %rax
+	mov	%rax, FPU_CTRL_GPA + FPU_CTRL_EXCEPTION + 24
+	out	%al, $FPU_PORT_EXCEPTION
+	hlt

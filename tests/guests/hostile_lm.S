@@ -87,6 +87,8 @@ hostile_lm:
 	mov	%cr4, %rax
 	bts	$18, %rax
 	mov	%rax, %cr4
+	btr	$18, %rax		/* taken: clear it again */
+	mov	%rax, %cr4
 	next
 
 	/* 11-15: CR8, debug registers */
@@ -217,7 +219,8 @@ msr_next:
 	value	%eax
 	next
 
-	/* 31-40: XSETBV, cache control, MONITOR/MWAIT, RDPMC, RDTSCP, CPUID */
+	/* 31-32, 41-48: XSETBV/XGETBV, cache control, MONITOR/MWAIT, RDPMC,
+	 * RDTSCP, CPUID */
 	step				/* xsetbv with CR4.OSXSAVE = 0 */
 	xor	%ecx, %ecx
 	xor	%edx, %edx
@@ -228,6 +231,57 @@ msr_next:
 	xor	%ecx, %ecx
 	xgetbv
 	next
+	/* 33-40: XSETBV with CR4.OSXSAVE set (KVM takes the CR4 write while
+	 * the guest has no CPUID; where it is refused these are #UD) */
+	step				/* cr4 OSXSAVE set */
+	mov	%cr4, %rax
+	bts	$18, %rax
+	mov	%rax, %cr4
+	next
+	step				/* xsetbv ecx = 1 */
+	mov	$1, %ecx
+	xor	%edx, %edx
+	mov	$1, %eax
+	xsetbv
+	next
+	step				/* xsetbv XCR0 = 0 */
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	xor	%eax, %eax
+	xsetbv
+	next
+	step				/* xsetbv XCR0 = SSE without x87 */
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	mov	$2, %eax
+	xsetbv
+	next
+	step				/* xsetbv XCR0 = x87|AVX without SSE */
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	mov	$5, %eax
+	xsetbv
+	next
+	step				/* xsetbv XCR0 bit 63 */
+	xor	%ecx, %ecx
+	mov	$0x80000000, %edx
+	mov	$1, %eax
+	xsetbv
+	next
+	step				/* xsetbv XCR0 = x87 only (valid) */
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	mov	$1, %eax
+	xsetbv
+	xgetbv
+	value	%eax
+	next
+	step				/* cr4 OSXSAVE cleared */
+	mov	%cr4, %rax
+	btr	$18, %rax
+	mov	%rax, %cr4
+	next
+
 	step				/* invd */
 	invd
 	next
@@ -376,7 +430,7 @@ compat_ud2:
 	popfq
 	next
 
-	/* 60: triple fault (the test sets the vCPU up again and resumes) */
+	/* 60: triple fault, the last step: the list ends with it */
 	step				/* lidt limit 0, then ud2 */
 	lidt	empty_idt
 	ud2

@@ -104,14 +104,8 @@ hostile_rm:
 	step				/* 18: far jump into the HLT filler */
 	ljmp	$0x3000, $0x0123
 	next
-	step				/* 19: protected mode, garbage far jump */
-	lidt	empty_idt
-	mov	%cr0, %eax
-	or	$1, %al
-	mov	%eax, %cr0
-	ljmp	$0x1234, $0
-	next
-	step				/* 20: triple fault: IVT limit 0, int3 */
+	step				/* 19: triple fault: IVT limit 0, int3; the
+					 * last step, the list ends with it */
 	lidt	empty_idt
 	int3
 	next

@@ -25,6 +25,8 @@
  * halves of ymm0..15 at FPU_DUMP_GPA + FPU_DUMP_YMMH; OUT FPU_PORT_DUMPED,
  * HLT.
  *
+ * fpu_vectors: exception stubs (see fpu_loop.S) the test points the IDT at.
+ *
  * fpu_clobber: loads guest values into all xmm (ymm) and x87 registers,
  * MXCSR = FPU_GUEST_MXCSR, FCW = FPU_GUEST_FCW, OUT FPU_PORT_CLOBBERED, and
  * again (a loop: one exit per KVM_RUN).
@@ -32,6 +34,7 @@
 #define FPU_CTRL_GPA		KT_DATA_GPA
 #define FPU_CTRL_FLAGS		0x00	/* dword */
 #define FPU_CTRL_SPIN		0x08	/* qword: spin loop count */
+#define FPU_CTRL_EXCEPTION	0x10	/* 4 qwords: vector, stack top */
 #define FPU_FLAG_AVX		1
 #define FPU_EXPECT_GPA		0x30000	/* 16 x 32 bytes, then 8 x87 qwords */
 #define FPU_SEEN_GPA		0x31000	/* the same layout */
@@ -46,6 +49,8 @@
 #define FPU_PORT_FAIL		0xf1
 #define FPU_PORT_DUMPED		0xf2
 #define FPU_PORT_CLOBBERED	0xf3
+#define FPU_PORT_EXCEPTION	0xf4	/* an exception (fpu_vectors) */
+#define FPU_STUB_SIZE		8
 /* FPU_PORT_FAIL values: the failing qword of the xmm/ymm area, or: */
 #define FPU_FAIL_X87		0x100	/* + index of the x87 value */
 #define FPU_FAIL_MXCSR		0x200
