@@ -229,6 +229,22 @@ long vmm_get_supported_cpuid(struct kvm_cpuid2 __user *arg)
 	return r;
 }
 
+/* KVM's check of a new table: the linear-address width (leaf 0x80000008
+ * EAX[15:8]) is 48 or 57 bits, or 0 for "not given". */
+static bool cpuid_table_valid(const struct kvm_cpuid_entry2 *e, u32 nent)
+{
+	u32 i, width;
+
+	for (i = 0; i < nent; i++) {
+		if (e[i].function != 0x80000008)
+			continue;
+		width = (e[i].eax >> 8) & 0xff;
+		if (width && width != 48 && width != 57)
+			return false;
+	}
+	return true;
+}
+
 long vmm_set_cpuid2(struct vmm_vcpu *vcpu, struct kvm_cpuid2 __user *arg)
 {
 	struct kvm_cpuid2 hdr;
@@ -241,6 +257,15 @@ long vmm_set_cpuid2(struct vmm_vcpu *vcpu, struct kvm_cpuid2 __user *arg)
 	e = hdr.nent ? vmemdup_user(arg->entries, hdr.nent * sizeof(*e)) : NULL;
 	if (IS_ERR(e))
 		return PTR_ERR(e);
+	/* Once the guest has run, only the same table again (KVM 5.16+):
+	 * a guest's view of its CPU does not change under it. */
+	if (!cpuid_table_valid(e, hdr.nent) ||
+	    (vcpu->has_run && (hdr.nent != vcpu->cpuid.nent ||
+			       memcmp(e, vcpu->cpuid.entries,
+				      hdr.nent * sizeof(*e))))) {
+		kvfree(e);
+		return -EINVAL;
+	}
 	kvfree(vcpu->cpuid.entries);
 	vcpu->cpuid.entries = e;
 	vcpu->cpuid.nent = hdr.nent;

@@ -139,7 +139,8 @@ static void kvm_to_fxsave(const struct kvm_fpu *f, struct fxregs_state *fx)
 	fx->rip = f->last_ip;
 	fx->rdp = f->last_dp;
 	memcpy(fx->xmm_space, f->xmm, sizeof(f->xmm));
-	fx->mxcsr = f->mxcsr;
+	/* MXCSR stays: KVM's KVM_SET_FPU does not write it either (a bad
+	 * value would make the state unloadable). */
 }
 
 static long ioctl_xsave(struct vmm_vcpu *vcpu, unsigned int ioctl,
@@ -212,13 +213,15 @@ static long ioctl_xcrs(struct vmm_vcpu *vcpu, unsigned int ioctl,
 		return -EFAULT;
 	if (xcrs.nr_xcrs > KVM_MAX_XCRS || xcrs.flags)
 		return -EINVAL;
+	/* Only XCR0 exists; entries for others are ignored, as in KVM. */
 	for (i = 0; i < xcrs.nr_xcrs; i++) {
-		if (xcrs.xcrs[i].xcr != XCR_XFEATURE_ENABLED_MASK ||
+		if (xcrs.xcrs[i].xcr == XCR_XFEATURE_ENABLED_MASK &&
 		    !valid_xcr0(vcpu, xcrs.xcrs[i].value))
 			return -EINVAL;
 	}
 	for (i = 0; i < xcrs.nr_xcrs; i++)
-		vcpu->xcr0 = xcrs.xcrs[i].value;
+		if (xcrs.xcrs[i].xcr == XCR_XFEATURE_ENABLED_MASK)
+			vcpu->xcr0 = xcrs.xcrs[i].value;
 	return 0;
 }
 

@@ -145,6 +145,11 @@ static int handle_string_io(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 		r = 1;
 		goto out;
 	}
+	if (r == -ERANGE) { /* non-canonical: #GP(0) */
+		vmm_queue_exception(vcpu, X86_VEC_GP, true, 0);
+		r = 1;
+		goto out;
+	}
 	if (r < 0 || !vmm_gpa_is_ram(vcpu->vm, gpa, NULL)) {
 		r = string_io_error(vcpu, exit, "memory operand is not RAM");
 		goto out;

@@ -281,6 +281,13 @@ int vmm_handle_npf(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 	}
 	hva = s->userspace_addr + ((gfn - s->base_gfn) << PAGE_SHIFT);
 	r = pin_guest_page(hva, writable, &page);
+	if (r == -EFAULT && writable && !exit->npf.write) {
+		/* The VM owner mapped this memory read-only: the guest may
+		 * read it; a write then fails KVM_RUN with -EFAULT, as in
+		 * KVM. */
+		writable = false;
+		r = pin_guest_page(hva, false, &page);
+	}
 	if (r) {
 		mutex_unlock(&vm->lock);
 		pr_warn_ratelimited("cannot pin guest page gpa %#llx (hva %#lx): %d\n",

@@ -42,6 +42,8 @@ int vmm_translate(struct vmm_vcpu *vcpu, const struct kvm_sregs *sregs,
 	int r = x86_translate(&p, linear, access, gpa, read_pte, vcpu);
 
 	/* A fault is X86_PF_FAULT | error code (which may be 0). */
+	if (r == X86_TRANSLATE_NONCANONICAL)
+		return -ERANGE;
 	return r < 0 ? -EFAULT : r;
 }
 
@@ -90,6 +92,7 @@ struct mmio_ctx {
 	const struct kvm_sregs *sregs;
 	u32 user;            /* X86_PF_USER at CPL 3 */
 	bool page_fault;
+	bool noncanonical;   /* #GP(0) (SDM vol. 3, 3.3.7.1) */
 	u64 fault_linear;
 	u32 fault_error;
 	const char *failure; /* why the access cannot be done at all */
@@ -105,6 +108,10 @@ static int translate_data(struct mmio_ctx *c, u64 linear, u32 access,
 		c->page_fault = true;
 		c->fault_linear = linear;
 		c->fault_error = X86_PF_ERROR_CODE(r);
+		return X86_EMU_FAULT;
+	}
+	if (r == -ERANGE) {
+		c->noncanonical = true;
 		return X86_EMU_FAULT;
 	}
 	if (r < 0) {
@@ -266,6 +273,11 @@ static int emulate(struct vmm_vcpu *vcpu, u64 gpa)
 		m->read_done = false;
 		if (c.page_fault) {
 			vmm_queue_page_fault(vcpu, c.fault_linear, c.fault_error);
+			r = 1;
+			break;
+		}
+		if (c.noncanonical) {
+			vmm_queue_exception(vcpu, X86_VEC_GP, true, 0);
 			r = 1;
 			break;
 		}

@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
+#include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/msr.h>
@@ -245,6 +246,9 @@ long vmm_msrs_ioctl(struct vmm_vcpu *vcpu, struct kvm_msrs __user *arg,
 	return r;
 }
 
+/* Any guest can make these: at most 5 lines a minute for all VMs. */
+static DEFINE_RATELIMIT_STATE(msr_log_limit, 60 * HZ, 5);
+
 /* The guest's RDMSR/WRMSR: ECX the index, EDX:EAX the value. */
 int vmm_handle_msr(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 {
@@ -255,15 +259,17 @@ int vmm_handle_msr(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 	if (exit->msr.write) {
 		data = (g[GPR_RDX] << 32) | (u32)g[GPR_RAX];
 		if (set_msr(vcpu, index, data)) {
-			pr_info_ratelimited("vcpu %u: wrmsr %#x <- %#llx: #GP\n",
-					    vcpu->id, index, data);
+			if (__ratelimit(&msr_log_limit))
+				pr_info("vcpu %u: wrmsr %#x <- %#llx: #GP\n",
+					vcpu->id, index, data);
 			vmm_queue_exception(vcpu, X86_VEC_GP, true, 0);
 			return 1;
 		}
 	} else {
 		if (get_msr(vcpu, index, &data)) {
-			pr_info_ratelimited("vcpu %u: rdmsr %#x: #GP\n",
-					    vcpu->id, index);
+			if (__ratelimit(&msr_log_limit))
+				pr_info("vcpu %u: rdmsr %#x: #GP\n",
+					vcpu->id, index);
 			vmm_queue_exception(vcpu, X86_VEC_GP, true, 0);
 			return 1;
 		}

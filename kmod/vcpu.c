@@ -157,6 +157,10 @@ static int handle_exit(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 	case VMM_EXIT_NOP:
 		vcpu->rip = exit->nop.next_rip;
 		return 1;
+	case VMM_EXIT_HYPERCALL:
+		vcpu->gprs[GPR_RAX] = (u64)-1000; /* -KVM_ENOSYS */
+		vcpu->rip = exit->nop.next_rip;
+		return 1;
 	case VMM_EXIT_UNHANDLED:
 	default:
 		vmm_set_internal_error(vcpu, exit);
@@ -180,6 +184,7 @@ static void enter_guest(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 		switch_fpu_return();
 
 	WRITE_ONCE(vcpu->cpu, smp_processor_id());
+	vcpu->has_run = true;
 	WRITE_ONCE(vcpu->mode, VCPU_IN_GUEST);
 	smp_mb();
 	handle_requests(vcpu);
@@ -298,6 +303,8 @@ static long vcpu_ioctl_locked(struct vmm_vcpu *vcpu, unsigned int ioctl,
 
 	switch (ioctl) {
 	case KVM_RUN:
+		if (argp)
+			return -EINVAL;
 		return vcpu_run(vcpu);
 	case KVM_GET_REGS:
 		get_regs(vcpu, &regs);

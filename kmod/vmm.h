@@ -144,6 +144,7 @@ struct vmm_vcpu {
 	bool nmi_singlestep;      /* stepping over that IRET (TF + #DB exit) */
 
 	int cpu;                  /* last host CPU it ran on */
+	bool has_run;             /* entered the guest at least once */
 	int mode;                 /* enum vmm_vcpu_mode */
 	unsigned long requests;   /* enum vmm_vcpu_request bits */
 	void *priv;               /* backend state (VMCB ...) */
@@ -160,6 +161,7 @@ enum vmm_exit_reason {
 	VMM_EXIT_FAIL_ENTRY,  /* the CPU refused the guest state */
 	VMM_EXIT_UD,          /* guest ran an instruction it must see #UD for */
 	VMM_EXIT_NOP,         /* an instruction that does nothing here: skip */
+	VMM_EXIT_HYPERCALL,   /* VMMCALL */
 	VMM_EXIT_GP,          /* guest ran an instruction it gets #GP(0) for */
 	VMM_EXIT_CPUID,
 	VMM_EXIT_MSR,
@@ -265,8 +267,8 @@ int vmm_complete_io(struct vmm_vcpu *vcpu);
 int vmm_emulate_mmio(struct vmm_vcpu *vcpu, u64 gpa);
 int vmm_complete_mmio(struct vmm_vcpu *vcpu);
 /* Translate a guest linear address with the vCPU's paging: 0, or
- * X86_PF_FAULT | #PF error code (x86/paging.h), or -EFAULT if a table is
- * not in RAM or the address is not canonical. */
+ * X86_PF_FAULT | #PF error code (x86/paging.h), -ERANGE if the address is
+ * not canonical, -EFAULT if a table is not in RAM. */
 int vmm_translate(struct vmm_vcpu *vcpu, const struct kvm_sregs *sregs,
 		  u64 linear, u32 access, u64 *gpa);
 /* Read up to max bytes of the instruction at CS:RIP (fewer if a page is

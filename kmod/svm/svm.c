@@ -224,9 +224,13 @@ static void svm_vm_destroy(struct vmm_vm *vm)
 	vm->priv = NULL;
 }
 
+/* Guest-physical addresses end at the host's physical width, as in KVM
+ * (what the CPU's nested paging takes). */
 static u64 svm_max_gpa(struct vmm_vm *vm)
 {
-	return npt_max_gpa(to_npt(vm));
+	u64 phys = 1ull << boot_cpu_data.x86_phys_bits;
+
+	return min(npt_max_gpa(to_npt(vm)), phys);
 }
 
 static int svm_map_page(struct vmm_vm *vm, u64 gpa, u64 hpa, bool writable)
@@ -698,6 +702,8 @@ static bool ends_shadow(u32 code)
 {
 	return code == SVM_EXIT_HLT || code == SVM_EXIT_CPUID ||
 	       code == SVM_EXIT_WBINVD || code == SVM_EXIT_INVD ||
+	       code == SVM_EXIT_MONITOR || code == SVM_EXIT_MWAIT ||
+	       code == SVM_EXIT_VMMCALL ||
 	       code == SVM_EXIT_MSR || code == SVM_EXIT_XSETBV ||
 	       code == SVM_EXIT_IOIO;
 }
@@ -764,6 +770,17 @@ static void decode_exit(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	case SVM_EXIT_MONITOR:
 	case SVM_EXIT_MWAIT:
 	case SVM_EXIT_MWAIT_COND:
+		/* Not in the guest's CPUID, yet KVM runs them as NOPs
+		 * (guests that use them unchecked keep working). */
+		exit->reason = VMM_EXIT_NOP;
+		exit->nop.next_rip = next_rip(vcpu, c, 3); /* 0F 01 C8/C9/FB */
+		break;
+	case SVM_EXIT_VMMCALL:
+		/* No hypercalls: answered as KVM answers an unknown one,
+		 * RAX = -KVM_ENOSYS (linux/kvm_para.h). */
+		exit->reason = VMM_EXIT_HYPERCALL;
+		exit->nop.next_rip = next_rip(vcpu, c, 3); /* 0F 01 D9 */
+		break;
 	case SVM_EXIT_RDPRU:
 		/* Not in the guest's CPUID. */
 		exit->reason = VMM_EXIT_UD;
@@ -782,7 +799,6 @@ static void decode_exit(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 		exit->npf.fetch = c->exit_info_1 & SVM_NPF_FETCH;
 		break;
 	case SVM_EXIT_VMRUN:
-	case SVM_EXIT_VMMCALL:
 	case SVM_EXIT_VMLOAD:
 	case SVM_EXIT_VMSAVE:
 	case SVM_EXIT_STGI:
