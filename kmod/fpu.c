@@ -41,20 +41,22 @@ static bool valid_xcr0(struct vmm_vcpu *vcpu, u64 value)
 	return true;
 }
 
-/* Returns the host's XCR0, for vmm_load_host_xcr0(). */
-u64 vmm_load_guest_xcr0(struct vmm_vcpu *vcpu)
-{
-	u64 host_xcr0;
+/* The kernel sets XCR0 once at boot, the same on every CPU: read once. */
+static u64 host_xcr0;
 
-	if (!have_xsave())
-		return 0;
-	host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
-	if (vcpu->xcr0 != host_xcr0)
-		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
-	return host_xcr0;
+void vmm_fpu_setup(void)
+{
+	if (have_xsave())
+		host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 }
 
-void vmm_load_host_xcr0(struct vmm_vcpu *vcpu, u64 host_xcr0)
+void vmm_load_guest_xcr0(struct vmm_vcpu *vcpu)
+{
+	if (have_xsave() && vcpu->xcr0 != host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
+}
+
+void vmm_load_host_xcr0(struct vmm_vcpu *vcpu)
 {
 	u64 now;
 
@@ -79,15 +81,8 @@ void vmm_load_host_xcr0(struct vmm_vcpu *vcpu, u64 host_xcr0)
 int vmm_handle_xsetbv(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 {
 	u64 value = (vcpu->gprs[GPR_RDX] << 32) | (u32)vcpu->gprs[GPR_RAX];
-	struct kvm_sregs *sregs;
-	int cpl;
+	int cpl = vmm_read_sregs(vcpu)->ss.dpl;
 
-	sregs = kmalloc(sizeof(*sregs), GFP_KERNEL);
-	if (!sregs)
-		return -ENOMEM;
-	vmm_backend->get_sregs(vcpu, sregs);
-	cpl = sregs->ss.dpl;
-	kfree(sregs);
 	if (cpl != 0 || (u32)vcpu->gprs[GPR_RCX] != 0 || !valid_xcr0(vcpu, value)) {
 		vmm_queue_exception(vcpu, X86_VEC_GP, true, 0);
 		return 1;

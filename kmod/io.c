@@ -13,7 +13,6 @@
 #define pr_fmt(fmt) "vmm: " fmt
 
 #include <linux/mm.h>
-#include <linux/slab.h>
 
 #include "backend.h"
 #include "x86/emulate.h"
@@ -106,17 +105,13 @@ static int handle_string_io(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 {
 	struct vmm_pending_io *pio = &vcpu->pio;
 	struct kvm_run *run = vcpu->run;
-	struct kvm_sregs *sregs;
+	const struct kvm_sregs *sregs = vmm_read_sregs(vcpu);
 	bool long_mode, df = vcpu->rflags & X86_RFLAGS_DF;
 	u8 size = exit->io.size, ab = exit->io.addr_bytes;
 	u64 count, reg, linear, gpa, first_gpa;
 	u32 in_page, n;
 	int seg, r;
 
-	sregs = kmalloc(sizeof(*sregs), GFP_KERNEL);
-	if (!sregs)
-		return -ENOMEM;
-	vmm_backend->get_sregs(vcpu, sregs);
 	long_mode = (sregs->efer & X86_EFER_LMA) && sregs->cs.l;
 	if (!ab) /* the CPU did not say: the default for the code segment */
 		ab = long_mode ? 8 : sregs->cs.db ? 4 : 2;
@@ -188,7 +183,6 @@ static int handle_string_io(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 	};
 	r = 0;
 out:
-	kfree(sregs);
 	return r;
 }
 

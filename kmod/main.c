@@ -216,6 +216,7 @@ static int __init vmm_init(void)
 	r = choose_backend();
 	if (r)
 		return r;
+	vmm_fpu_setup();
 	r = vmm_backend->setup();
 	if (r)
 		return r;

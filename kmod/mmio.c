@@ -18,7 +18,6 @@
 #define pr_fmt(fmt) "vmm: " fmt
 
 #include <linux/mm.h>
-#include <linux/slab.h>
 
 #include "backend.h"
 #include "x86/emulate.h"
@@ -212,20 +211,15 @@ static void emulation_failed(struct vmm_vcpu *vcpu, u64 gpa, const char *why)
  * Run the saved instruction once. Returns 1 to re-enter the guest, 0 with
  * an exit for userspace in kvm_run, or -errno.
  */
-static int emulate(struct vmm_vcpu *vcpu, u64 gpa)
+static int emulate(struct vmm_vcpu *vcpu, const struct kvm_sregs *sregs,
+		   u64 gpa)
 {
 	struct vmm_pending_mmio *m = &vcpu->mmio;
 	struct kvm_run *run = vcpu->run;
 	struct x86_emu_cpu cpu;
-	struct kvm_sregs *sregs;
-	struct mmio_ctx c = { .vcpu = vcpu };
+	struct mmio_ctx c = { .vcpu = vcpu, .sregs = sregs };
 	int r;
 
-	sregs = kmalloc(sizeof(*sregs), GFP_KERNEL);
-	if (!sregs)
-		return -ENOMEM;
-	vmm_backend->get_sregs(vcpu, sregs);
-	c.sregs = sregs;
 	c.user = sregs->ss.dpl == 3 ? X86_PF_USER : 0;
 
 	memcpy(cpu.gprs, vcpu->gprs, sizeof(cpu.gprs));
@@ -290,7 +284,6 @@ static int emulate(struct vmm_vcpu *vcpu, u64 gpa)
 		r = 0;
 		break;
 	}
-	kfree(sregs);
 	return r;
 }
 
@@ -298,17 +291,10 @@ static int emulate(struct vmm_vcpu *vcpu, u64 gpa)
 int vmm_emulate_mmio(struct vmm_vcpu *vcpu, u64 gpa)
 {
 	struct vmm_pending_mmio *m = &vcpu->mmio;
-	struct kvm_sregs *sregs;
+	const struct kvm_sregs *sregs = vmm_read_sregs(vcpu);
 	struct x86_insn d;
-	u8 mode;
 
-	sregs = kmalloc(sizeof(*sregs), GFP_KERNEL);
-	if (!sregs)
-		return -ENOMEM;
-	vmm_backend->get_sregs(vcpu, sregs);
 	m->insn_len = vmm_fetch_insn(vcpu, sregs, m->insn, sizeof(m->insn));
-	mode = code_bytes(sregs, vcpu->rflags);
-	kfree(sregs);
 	m->insn_rip = vcpu->rip;
 	m->read_done = false;
 	m->read_pending = false;
@@ -317,12 +303,13 @@ int vmm_emulate_mmio(struct vmm_vcpu *vcpu, u64 gpa)
 		return 0;
 	}
 	/* Only an instruction that touches memory can have faulted here. */
-	if (x86_decode(m->insn, m->insn_len, mode, &d) != X86_EMU_OK ||
+	if (x86_decode(m->insn, m->insn_len, code_bytes(sregs, vcpu->rflags),
+		       &d) != X86_EMU_OK ||
 	    !(d.has_mem || d.string)) {
 		emulation_failed(vcpu, gpa, "instruction not emulated");
 		return 0;
 	}
-	return emulate(vcpu, gpa);
+	return emulate(vcpu, sregs, gpa);
 }
 
 /* At KVM_RUN: userspace answered an MMIO read; run the instruction again
@@ -338,5 +325,5 @@ int vmm_complete_mmio(struct vmm_vcpu *vcpu)
 		return 1; /* userspace moved the guest on */
 	memcpy(m->read_data, vcpu->run->mmio.data, m->read_len);
 	m->read_done = true;
-	return emulate(vcpu, m->read_gpa);
+	return emulate(vcpu, vmm_read_sregs(vcpu), m->read_gpa);
 }

@@ -76,6 +76,12 @@ static void handle_host_machine_check(void)
 #endif
 }
 
+const struct kvm_sregs *vmm_read_sregs(struct vmm_vcpu *vcpu)
+{
+	vmm_backend->get_sregs(vcpu, &vcpu->emu_sregs);
+	return &vcpu->emu_sregs;
+}
+
 /* INIT: architectural state (backend), and what common code keeps. */
 static void vcpu_reset(struct vmm_vcpu *vcpu)
 {
@@ -173,8 +179,6 @@ static int handle_exit(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
  * cannot change host CPU between choosing its ASID and running. */
 static void enter_guest(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 {
-	u64 host_xcr0;
-
 	preempt_disable();
 	local_irq_disable();
 
@@ -190,9 +194,9 @@ static void enter_guest(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	handle_requests(vcpu);
 	vmm_inject_events(vcpu);
 
-	host_xcr0 = vmm_load_guest_xcr0(vcpu);
+	vmm_load_guest_xcr0(vcpu);
 	vmm_backend->run(vcpu, exit);
-	vmm_load_host_xcr0(vcpu, host_xcr0);
+	vmm_load_host_xcr0(vcpu);
 
 	WRITE_ONCE(vcpu->mode, VCPU_OUTSIDE_GUEST);
 	/* A #VMEXIT leaves DR7 cleared; give the host its breakpoints back. */

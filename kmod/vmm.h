@@ -131,6 +131,9 @@ struct vmm_vcpu {
 	u64 xcr0;                 /* the guest's XCR0 (XSETBV, KVM_SET_XCRS) */
 	struct vmm_cpuid cpuid;
 	struct vmm_msrs msrs;
+	/* Scratch copy of the special registers for emulation (string I/O,
+	 * MMIO, XSETBV): filled by vmm_read_sregs(), no allocation per exit. */
+	struct kvm_sregs emu_sregs;
 
 	/* Event injection (KVM_INTERRUPT, KVM_NMI, emulated faults). */
 	bool exception_pending;
@@ -230,6 +233,7 @@ int vmm_create_vcpu(struct vmm_vm *vm, unsigned long id);
 void vmm_vcpu_free(struct vmm_vcpu *vcpu);
 void vmm_vcpu_request(struct vmm_vcpu *vcpu, enum vmm_vcpu_request req);
 void vmm_set_internal_error(struct vmm_vcpu *vcpu, const struct vmm_exit *exit);
+const struct kvm_sregs *vmm_read_sregs(struct vmm_vcpu *vcpu);
 
 /* cpuid.c */
 long vmm_get_supported_cpuid(struct kvm_cpuid2 __user *arg);
@@ -281,7 +285,8 @@ unsigned int vmm_fetch_insn(struct vmm_vcpu *vcpu,
 long vmm_fpu_ioctl(struct vmm_vcpu *vcpu, unsigned int ioctl,
 		   void __user *argp);
 int vmm_handle_xsetbv(struct vmm_vcpu *vcpu, const struct vmm_exit *exit);
-u64 vmm_load_guest_xcr0(struct vmm_vcpu *vcpu);
-void vmm_load_host_xcr0(struct vmm_vcpu *vcpu, u64 host_xcr0);
+void vmm_fpu_setup(void);
+void vmm_load_guest_xcr0(struct vmm_vcpu *vcpu);
+void vmm_load_host_xcr0(struct vmm_vcpu *vcpu);
 
 #endif /* VMM_KMOD_VMM_H */
