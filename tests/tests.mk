@@ -43,7 +43,7 @@ TEST_CPPFLAGS := -D_GNU_SOURCE -I$(T_LIB) -I$(T_GUESTS)
 # Every program links the library and the payloads; .incbin finds the
 # binaries through the assembler's include path.
 TEST_COMMON_SRCS := $(T_LIB)/kvmtest.c $(T_GUESTS)/payloads.S
-TEST_COMMON_DEPS := $(TEST_COMMON_SRCS) $(T_LIB)/kvmtest.h \
+TEST_COMMON_DEPS := $(TEST_COMMON_SRCS) $(T_LIB)/kvmtest.h $(T_LIB)/kt-assert.h \
 		    $(T_GUESTS)/payloads.h $(GUEST_HEADERS) $(GUEST_SYMBOLS) \
 		    $(GUEST_BINS)
 TEST_BUILD = $(CC) $(CFLAGS) $(TEST_CPPFLAGS) -Wa,-I,$(T_GUESTS)

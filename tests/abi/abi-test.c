@@ -40,6 +40,8 @@
 
 #include <cmocka.h>
 
+#include "kt-assert.h"
+
 #include "kvmtest.h"
 #include "guest-abi.h"
 #include "guest-symbols.h"
@@ -92,28 +94,6 @@ static void arm_watchdog(void)
 static void disarm_watchdog(void)
 {
 	alarm(0);
-}
-
-/* Check an ioctl result (0 or -errno); say what differs. */
-#define check_result(got, want) \
-	check_result_at((got), (want), #got, __FILE__, __LINE__)
-/* The same, failing the test at once. */
-#define assert_result(got, want) \
-	do { \
-		if (!check_result((got), (want))) \
-			fail(); \
-	} while (0)
-
-static bool check_result_at(int got, int want, const char *what,
-			    const char *file, int line)
-{
-	if (got == want)
-		return true;
-	fprintf(stderr, "abi-test: %s:%d: %s\nabi-test:   gave %d (%s), "
-		"expected %d (%s)\n", file, line, what, got,
-		got < 0 ? strerror(-got) : "ok", want,
-		want < 0 ? strerror(-want) : "ok");
-	return false;
 }
 
 struct fixture {

@@ -57,6 +57,8 @@
 
 #include <cmocka.h>
 
+#include "kt-assert.h"
+
 #include "kvmtest.h"
 #include "guest-abi.h"
 #include "guest-symbols.h"
@@ -119,26 +121,6 @@ static bool in_nested_host(void)
 	const char *accel = getenv("VMM_ACCEL");
 
 	return accel && *accel;
-}
-
-#define check_result(got, want) \
-	check_result_at((got), (want), #got, __FILE__, __LINE__)
-#define assert_result(got, want) \
-	do { \
-		if (!check_result((got), (want))) \
-			fail(); \
-	} while (0)
-
-static bool check_result_at(long got, long want, const char *what,
-			    const char *file, int line)
-{
-	if (got == want)
-		return true;
-	fprintf(stderr, "robust-test: %s:%d: %s\nrobust-test:   gave %ld (%s), "
-		"expected %ld (%s)\n", file, line, what, got,
-		got < 0 ? strerror(-got) : "ok", want,
-		want < 0 ? strerror(-want) : "ok");
-	return false;
 }
 
 /* splitmix64: small, seedable, good enough for test data. */
