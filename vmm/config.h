@@ -30,6 +30,23 @@ enum vm_accel {
 	ACCEL_KVM,
 };
 
+/* One entry of `disk = [ ... ]` (xen-config.md). */
+enum vm_disk_media {
+	VM_DISK_HD,       /* a hard disk */
+	VM_DISK_CDROM,    /* `vdev:cdrom` or `devtype=cdrom` */
+};
+
+#define VM_MAX_DISKS 4   /* the two IDE channels' masters and slaves */
+
+struct vm_disk {
+	char *path;              /* NULL: an empty CD-ROM drive */
+	enum vm_disk_media media;
+	bool read_only;          /* mode 'r' (always for a CD-ROM) */
+	unsigned ide_index;      /* 0 hda, 1 hdb, 2 hdc, 3 hdd */
+	char vdev[16];           /* as written, for messages */
+	char where[64];          /* "FILE:LINE", for messages */
+};
+
 struct vm_config {
 	char *source;            /* the config file, for messages */
 	char *name;
@@ -42,6 +59,9 @@ struct vm_config {
 	/* direct Linux boot (optional) */
 	char *kernel, *ramdisk, *extra;
 	char boot[8];            /* boot order letters, e.g. "cd" */
+	/* disks, in the order of the config's list */
+	struct vm_disk disks[VM_MAX_DISKS];
+	unsigned nr_disks;
 	/* seconds SeaBIOS waits when nothing boots (fw_cfg
 	 * etc/boot-fail-wait); -1: SeaBIOS's default */
 	int boot_fail_wait;
