@@ -23,6 +23,9 @@
 /* A scratch directory with a fake BIOS, kernel, ramdisk and meminfo. */
 static char dir[64];
 static char bios[128], kernel[128], ramdisk[128], meminfo[128];
+/* disk images: hard disks, a CD image, one with a comma in its name */
+static char img_a[128], img_b[128], img_c[128], img_d[128], iso[128];
+static char comma_img[128];
 static char *notices_buf;
 static size_t notices_len;
 static FILE *notices;
@@ -52,6 +55,18 @@ static int setup(void **state)
 	write_file(bios, "bios");
 	write_file(kernel, "kernel");
 	write_file(ramdisk, "initrd");
+	snprintf(img_a, sizeof(img_a), "%s/a.img", dir);
+	snprintf(img_b, sizeof(img_b), "%s/b.img", dir);
+	snprintf(img_c, sizeof(img_c), "%s/c.img", dir);
+	snprintf(img_d, sizeof(img_d), "%s/d.img", dir);
+	snprintf(iso, sizeof(iso), "%s/cd.iso", dir);
+	snprintf(comma_img, sizeof(comma_img), "%s/x,y.img", dir);
+	write_file(img_a, "disk a");
+	write_file(img_b, "disk b");
+	write_file(img_c, "disk c");
+	write_file(img_d, "disk d");
+	write_file(iso, "CD001");
+	write_file(comma_img, "comma");
 	write_file(meminfo, "MemTotal:        8000000 kB\n"
 			    "MemFree:         1000000 kB\n"
 			    "MemAvailable:    2097152 kB\n");   /* 2048 MiB */
@@ -368,6 +383,9 @@ static void wrong_types(void **state)
 		     "expected up to 7 letters of 'acdn' (floppy, disk, CD, "
 		     "network), got 'cx'");
 	expect_error_part("name = 'g'\nboot = ''\n", "boot: expected up to");
+	expect_error("name = 'g'\nboot = 'cdc'\n", "guest.hvm:2: boot: 'c' "
+		     "given twice in 'cdc' (each device once, in the order to "
+		     "try)");
 	expect_error_part("name = ''\n", "name: '' is not a usable guest name");
 	expect_error_part("name = 'a/b'\n", "is not a usable guest name");
 }
@@ -466,7 +484,7 @@ static void actions(void **state)
 static void unimplemented_keys_when_on(void **state)
 {
 	static const char *const lines[] = {
-		"disk = [ 'file:/x.img,hda,w' ]", "vif = [ 'type=ioemu' ]",
+		"vif = [ 'type=ioemu' ]",
 		"vnc = 1", "sdl = 1", "stdvga = 1", "usb = 1",
 		"usbdevice = 'tablet'", "maxvcpus = 2", "cpus = '0-3'",
 		"hpet = 1", "timer_mode = 1", "uuid = 'abc'",
@@ -545,6 +563,414 @@ static void memory_against_host(void **state)
 	/* no meminfo: nothing to compare with, no error */
 	host.meminfo_path = "/nonexistent/meminfo";
 	expect_ok("name='g'\nmemory = 999999\n");
+}
+
+/* ---- disks ------------------------------------------------------------- */
+
+/*
+ * TEXT with @A @B @C @D (hard disk images), @I (a CD image), @X (an image
+ * whose name has a comma) and @R (a directory) replaced by the real paths.
+ */
+static void subst(const char *text, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (const char *p = text; *p; p++) {
+		const char *put = NULL;
+
+		if (*p == '@') {
+			switch (p[1]) {
+			case 'A': put = img_a; break;
+			case 'B': put = img_b; break;
+			case 'C': put = img_c; break;
+			case 'D': put = img_d; break;
+			case 'I': put = iso; break;
+			case 'X': put = comma_img; break;
+			case 'R': put = dir; break;
+			}
+		}
+		if (put) {
+			n += snprintf(out + n, size - n, "%s", put);
+			p++;
+		} else {
+			n += snprintf(out + n, size - n, "%c", *p);
+		}
+		assert_true(n < size);
+	}
+	out[n] = '\0';
+}
+
+/* "name='g'\ndisk = [ 'ENTRY' ]\n", paths substituted */
+static int parse_disk(const char *entry)
+{
+	char text[1024], line[1024];
+
+	snprintf(line, sizeof(line), "name='g'\ndisk = [ '%s' ]\n", entry);
+	subst(line, text, sizeof(text));
+	return parse(text);
+}
+
+static void expect_disk_error(const char *entry, const char *message)
+{
+	char want[1024];
+
+	subst(message, want, sizeof(want));
+	if (parse_disk(entry) == 0)
+		fail_msg("'%s' was accepted", entry);
+	if (strcmp(err, want))
+		fail_msg("'%s': expected\n  %s\ngot\n  %s", entry, want, err);
+}
+
+static void assert_disk(const struct vm_disk *d, const char *path,
+			enum vm_disk_media media, bool ro, unsigned ide,
+			const char *vdev)
+{
+	if (path)
+		assert_string_equal(d->path, path);
+	else
+		assert_null(d->path);
+	assert_int_equal(d->media, media);
+	assert_int_equal(d->read_only, ro);
+	assert_int_equal(d->ide_index, ide);
+	assert_string_equal(d->vdev, vdev);
+}
+
+static void disk_xm_list(void **state)
+{
+	char text[1024];
+
+	(void)state;
+	subst("name = 'g'\n"
+	      "disk = [ 'file:@A,hda,w',\n"
+	      "         'file:@I,hdc:cdrom,r',\n"
+	      "         ',hdd:cdrom,r',\n"
+	      "         'phy:@B,hdb,w' ]\n"
+	      "boot = 'dc'\n", text, sizeof(text));
+	expect_ok(text);
+	assert_int_equal(cfg.nr_disks, 4);
+	assert_disk(&cfg.disks[0], img_a, VM_DISK_HD, false, 0, "hda");
+	assert_disk(&cfg.disks[1], iso, VM_DISK_CDROM, true, 2, "hdc");
+	assert_disk(&cfg.disks[2], NULL, VM_DISK_CDROM, true, 3, "hdd");
+	assert_disk(&cfg.disks[3], img_b, VM_DISK_HD, false, 1, "hdb");
+	/* each entry is placed on its own line */
+	assert_string_equal(cfg.disks[0].where, "guest.hvm:2");
+	assert_string_equal(cfg.disks[1].where, "guest.hvm:3");
+	assert_string_equal(cfg.disks[2].where, "guest.hvm:4");
+	assert_string_equal(cfg.disks[3].where, "guest.hvm:5");
+	assert_string_equal(cfg.boot, "dc");
+	assert_int_equal(notices_len, 0);
+}
+
+/* One entry each: the forms of xm and xl that mean the same kinds of disk. */
+static void disk_accepted_forms(void **state)
+{
+	static const struct {
+		const char *entry;
+		char path;             /* 'A' img_a, 'I' iso, 'X', 0: none */
+		enum vm_disk_media media;
+		bool ro;
+		unsigned ide;
+		const char *vdev;
+	} t[] = {
+		/* xm: TARGET,VDEV[:cdrom],MODE with its prefixes */
+		{ "file:@A,hda,w", 'A', VM_DISK_HD, false, 0, "hda" },
+		{ "phy:@A,hdb,w", 'A', VM_DISK_HD, false, 1, "hdb" },
+		{ "tap:aio:@A,hda,w", 'A', VM_DISK_HD, false, 0, "hda" },
+		{ "tap2:tapdisk:aio:@A,hdd,w", 'A', VM_DISK_HD, false, 3,
+		  "hdd" },
+		{ "aio:@A,hda,r", 'A', VM_DISK_HD, true, 0, "hda" },
+		{ "ioemu:@A,hda,rw", 'A', VM_DISK_HD, false, 0, "hda" },
+		{ "raw:@A,hda,ro", 'A', VM_DISK_HD, true, 0, "hda" },
+		{ "@A,hda,w", 'A', VM_DISK_HD, false, 0, "hda" },
+		{ "@A,xvdb,w", 'A', VM_DISK_HD, false, 1, "xvdb" },
+		{ "file:@I,hdc:cdrom,r", 'I', VM_DISK_CDROM, true, 2, "hdc" },
+		{ "@I,hdc:cdrom,ro", 'I', VM_DISK_CDROM, true, 2, "hdc" },
+		{ "file:@A,hda:disk,w", 'A', VM_DISK_HD, false, 0, "hda" },
+		{ ",hdc:cdrom,r", 0, VM_DISK_CDROM, true, 2, "hdc" },
+		{ "phy:,hdc:cdrom,r", 0, VM_DISK_CDROM, true, 2, "hdc" },
+		{ " file:@A , hda , w ", 'A', VM_DISK_HD, false, 0, "hda" },
+		/* xl positional: target, format, vdev, access */
+		{ "@A,,hda", 'A', VM_DISK_HD, false, 0, "hda" },
+		{ "@A,raw,hda,rw", 'A', VM_DISK_HD, false, 0, "hda" },
+		{ "@A,raw,xvdc,ro", 'A', VM_DISK_HD, true, 2, "xvdc" },
+		{ "@I,,hdc,cdrom", 'I', VM_DISK_CDROM, true, 2, "hdc" },
+		{ "@I,,hdc,,cdrom", 'I', VM_DISK_CDROM, true, 2, "hdc" },
+		{ "@I,raw,hdc,devtype=cdrom", 'I', VM_DISK_CDROM, true, 2,
+		  "hdc" },
+		/* xl keys; target= last, taking commas */
+		{ "format=raw, vdev=hda, access=rw, target=@X", 'X',
+		  VM_DISK_HD, false, 0, "hda" },
+		{ "format=raw, vdev=hdb, access=ro, target=@A", 'A',
+		  VM_DISK_HD, true, 1, "hdb" },
+		{ "vdev=hda, target=@A,", 'A', VM_DISK_HD, false, 0, "hda" },
+		{ "format=raw, vdev=hdc, access=ro, devtype=cdrom, target=@I",
+		  'I', VM_DISK_CDROM, true, 2, "hdc" },
+		{ "vdev=hdc, cdrom, target=@I", 'I', VM_DISK_CDROM, true, 2,
+		  "hdc" },
+		{ "vdev=hdd, devtype=cdrom", 0, VM_DISK_CDROM, true, 3,
+		  "hdd" },
+		{ "format=empty, vdev=hdd, cdrom", 0, VM_DISK_CDROM, true, 3,
+		  "hdd" },
+		{ "backendtype=qdisk, vdev=hda, target=@A", 'A', VM_DISK_HD,
+		  false, 0, "hda" },
+		{ "backendtype=phy,vdev=hda,target=@A", 'A', VM_DISK_HD,
+		  false, 0, "hda" },
+		{ "backendtype=tap, discard, direct-io-safe, vdev=xvda, "
+		  "specification=xen, target=@A", 'A', VM_DISK_HD, false, 0,
+		  "xvda" },
+		{ "@A,hda,w,devtype=disk", 'A', VM_DISK_HD, false, 0, "hda" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const char *path = t[i].path == 'A' ? img_a :
+				   t[i].path == 'I' ? iso :
+				   t[i].path == 'X' ? comma_img : NULL;
+
+		if (parse_disk(t[i].entry))
+			fail_msg("'%s': %s", t[i].entry, err);
+		assert_int_equal(cfg.nr_disks, 1);
+		assert_disk(&cfg.disks[0], path, t[i].media, t[i].ro,
+			    t[i].ide, t[i].vdev);
+		assert_string_equal(cfg.disks[0].where, "guest.hvm:2");
+		config_free(&cfg);
+	}
+}
+
+/* Paths are kept as written: relative ones are the monitor's cwd's. */
+static void disk_relative_path(void **state)
+{
+	char cwd[4096];
+	int r;
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	r = parse("name='g'\n"
+		  "disk = [ 'file:a.img,hda,w', 'cd.iso,hdc:cdrom,r' ]\n");
+	assert_int_equal(chdir(cwd), 0);
+	if (r)
+		fail_msg("%s", err);
+	assert_disk(&cfg.disks[0], "a.img", VM_DISK_HD, false, 0, "hda");
+	assert_disk(&cfg.disks[1], "cd.iso", VM_DISK_CDROM, true, 2, "hdc");
+}
+
+static void disk_overrides_and_forms_of_the_value(void **state)
+{
+	char text[512], ov1[256], ov2[256], ovbad[256];
+	char *one[] = { ov1 }, *list[] = { ov2 }, *bad[] = { ovbad };
+
+	(void)state;
+	subst("name='g'\ndisk = [ 'file:@A,hda,w', 'file:@B,hdb,w' ]\n",
+	      text, sizeof(text));
+	/* a bare word: one entry, replacing the file's list */
+	subst("disk=file:@C,hdb,w", ov1, sizeof(ov1));
+	if (parse_with(text, one, 1))
+		fail_msg("%s", err);
+	assert_int_equal(cfg.nr_disks, 1);
+	assert_disk(&cfg.disks[0], img_c, VM_DISK_HD, false, 1, "hdb");
+	assert_string_equal(cfg.disks[0].where, "command line");
+	config_free(&cfg);
+	/* a list, quoted as in the file */
+	subst("disk=[ 'file:@D,hda,r', ',hdc:cdrom,r' ]", ov2, sizeof(ov2));
+	if (parse_with(text, list, 1))
+		fail_msg("%s", err);
+	assert_int_equal(cfg.nr_disks, 2);
+	assert_disk(&cfg.disks[0], img_d, VM_DISK_HD, true, 0, "hda");
+	assert_disk(&cfg.disks[1], NULL, VM_DISK_CDROM, true, 2, "hdc");
+	config_free(&cfg);
+	/* errors name the command line */
+	snprintf(ovbad, sizeof(ovbad), "disk=file:/no/x.img,hda,w");
+	assert_int_equal(parse_with(text, bad, 1), -1);
+	assert_string_equal(err, "command line: disk: 'file:/no/x.img,hda,w': "
+			    "/no/x.img: No such file or directory");
+	/* and the command line can take the disks away */
+	snprintf(ovbad, sizeof(ovbad), "disk=[]");
+	if (parse_with(text, bad, 1))
+		fail_msg("%s", err);
+	assert_int_equal(cfg.nr_disks, 0);
+	config_free(&cfg);
+	/* in the file, one string is a list of one */
+	subst("name='g'\ndisk = 'file:@A,hdd,w'\n", text, sizeof(text));
+	expect_ok(text);
+	assert_int_equal(cfg.nr_disks, 1);
+	assert_disk(&cfg.disks[0], img_a, VM_DISK_HD, false, 3, "hdd");
+	assert_string_equal(cfg.disks[0].where, "guest.hvm:2");
+	config_free(&cfg);
+	expect_error("name='g'\ndisk = 5\n", "guest.hvm:2: disk: expected a "
+		     "list of disks, got 5");
+	expect_error("name='g'\ndisk = [\n 5 ]\n", "guest.hvm:3: disk: "
+		     "expected 'TARGET,VDEV,MODE' strings in the list, got 5");
+}
+
+/* A long file name loses its start, not its line, in where[]. */
+static void disk_where_keeps_the_line(void **state)
+{
+	char text[256], source[200];
+	size_t n;
+
+	(void)state;
+	memset(source, 'x', sizeof(source) - 5);
+	snprintf(source + sizeof(source) - 5, 5, ".hvm");
+	subst("name='g'\n\ndisk = [ 'file:@A,hda,w' ]\n", text, sizeof(text));
+	if (config_parse_string(text, source, NULL, 0, &host, &cfg, err,
+				sizeof(err)))
+		fail_msg("%s", err);
+	n = strlen(cfg.disks[0].where);
+	assert_int_equal(n, sizeof(cfg.disks[0].where) - 1);
+	assert_memory_equal(cfg.disks[0].where, "...xxx", 6);
+	assert_string_equal(cfg.disks[0].where + n - 6, ".hvm:3");
+}
+
+static void disk_errors(void **state)
+{
+	static const struct { const char *entry, *message; } t[] = {
+		/* files */
+		{ "file:/no/such.img,hda,w", "/no/such.img: No such file or "
+		  "directory" },
+		{ "format=raw, vdev=hda, target=/no/x,y.img", "/no/x,y.img: "
+		  "No such file or directory" },
+		{ "file:@R,hda,w", "@R: is a directory" },
+		{ "phy:/dev/null,hda,w", "/dev/null: not a regular file or "
+		  "block device" },
+		/* vdevs */
+		{ "file:@A,xyz,w", "bad vdev 'xyz' (expected hda-hdd or "
+		  "xvda-xvdd)" },
+		{ "file:@A,hda1,w", "bad vdev 'hda1' (expected hda-hdd or "
+		  "xvda-xvdd)" },
+		{ "file:@A,sda,w", "sda: vmm has no emulated SCSI controller: "
+		  "use hda-hdd" },
+		{ "vdev=sdb, target=@A", "sdb: vmm has no emulated SCSI "
+		  "controller: use hda-hdd" },
+		{ "@A,vda,w", "vda: virtio-blk is not available yet: use "
+		  "hda-hdd" },
+		{ "file:@A,hde,w", "hde: beyond the four IDE drives (hda-hdd, "
+		  "or xvda-xvdd)" },
+		{ "file:@A,xvde,w", "xvde: beyond the four IDE drives "
+		  "(hda-hdd, or xvda-xvdd)" },
+		{ "file:@A", "no vdev (the drive: hda-hdd)" },
+		{ "vdev=hda, vdev=hdb, target=@A", "vdev given twice ('hda' "
+		  "and 'hdb')" },
+		{ "file:@A,hdc:floppy,r", "unknown device type ':floppy' "
+		  "(:cdrom or :disk)" },
+		{ "devtype=floppy, vdev=hda, target=@A", "unknown devtype "
+		  "'floppy' (cdrom or disk)" },
+		/* media and modes */
+		{ "file:@I,hdc:cdrom,w", "hdc: a CD-ROM is read-only: use "
+		  "mode r" },
+		{ "vdev=hdc, devtype=cdrom, access=rw, target=@I", "hdc: a "
+		  "CD-ROM is read-only: use mode r" },
+		{ ",hda,w", "hda: no image: only a CD-ROM drive may be empty "
+		  "(hda:cdrom)" },
+		{ "vdev=hdb", "hdb: no image: only a CD-ROM drive may be "
+		  "empty (hdb:cdrom)" },
+		{ "file:,hda,w", "hda: no image: only a CD-ROM drive may be "
+		  "empty (hda:cdrom)" },
+		{ "file:@A,hda,rx", "bad mode 'rx' (r, ro, w or rw)" },
+		{ "file:@A,hda,w!", "mode 'w!' (xm's forced sharing) is not "
+		  "supported: use r or w" },
+		{ "vdev=hda, access=r!, target=@A", "mode 'r!' (xm's forced "
+		  "sharing) is not supported: use r or w" },
+		{ "file:@A,hda,w,extra", "too many positional parameters at "
+		  "'extra'" },
+		/* formats and what we don't do */
+		{ "format=qcow2, vdev=hda, target=@A", "format qcow2: only raw "
+		  "images are supported" },
+		{ "@A,qcow2,hda,w", "format qcow2: only raw images are "
+		  "supported" },
+		{ "qcow2:@A,hda,w", "format qcow2: only raw images are "
+		  "supported" },
+		{ "tap:qcow:@A,hda,w", "format qcow: only raw images are "
+		  "supported" },
+		{ "tap:vhd:@A,hda,w", "format vhd: only raw images are "
+		  "supported" },
+		{ "@A,cow,hda,w", "unknown format 'cow' (only raw images are "
+		  "supported)" },
+		{ "format=empty, vdev=hdc, cdrom, target=@I", "format=empty "
+		  "with a target" },
+		{ "vdev=hda, colour=red, target=@A", "unknown parameter "
+		  "'colour='" },
+		{ "vdev=hda, Bad=1, target=@A", "bad disk syntax at 'Bad=1'" },
+		{ "script=block-iscsi, vdev=hda, target=iqn.x", "script="
+		  "block-iscsi: block scripts are not supported (give an "
+		  "image file or a block device)" },
+		{ "iscsi:iqn.x,hda,w", "iscsi: block scripts (block-iscsi) are "
+		  "not supported (give an image file or a block device)" },
+		{ "nfs:/srv/x.img,hda,w", "unknown prefix 'nfs:' (file:, phy:, "
+		  "tap:aio: or none)" },
+		{ "backendtype=blktap, vdev=hda, target=@A", "unknown "
+		  "backendtype 'blktap' (phy, tap or qdisk)" },
+		{ "backend=dd1, vdev=hda, target=@A", "backend=dd1: driver "
+		  "domains are a Xen feature, not supported" },
+		{ "specification=virtio, vdev=hda, target=@A",
+		  "specification=virtio: virtio-blk is not available yet" },
+		{ "colo, vdev=hda, target=@A", "colo: COLO replication is not "
+		  "supported" },
+	};
+	char entry[256], want[768];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(want, sizeof(want), "guest.hvm:2: disk: '%s': %s",
+			 t[i].entry, t[i].message);
+		expect_disk_error(t[i].entry, want);
+	}
+	/* a target with a comma only works as target= */
+	snprintf(entry, sizeof(entry), "file:%s,hda,w", comma_img);
+	assert_int_equal(parse_disk(entry), -1);
+	snprintf(want, sizeof(want), "guest.hvm:2: disk: '%s': bad mode 'hda' "
+		 "(r, ro, w or rw)", entry);
+	assert_string_equal(err, want);
+}
+
+/* Errors across entries name the entry's own line and the other one. */
+static void disk_errors_between_entries(void **state)
+{
+	char text[1024], want[512];
+
+	(void)state;
+	subst("name='g'\n"
+	      "disk = [ 'file:@A,hda,w',\n"
+	      "         'file:@B,xvda,w' ]\n", text, sizeof(text));
+	subst("guest.hvm:3: disk: 'file:@B,xvda,w': xvda is the same IDE "
+	      "drive (primary master) as hda (guest.hvm:2)", want,
+	      sizeof(want));
+	expect_error(text, want);
+	subst("name='g'\n"
+	      "disk = [ 'file:@A,hda,w', 'file:@B,hdb,w',\n"
+	      "         ',hdc:cdrom,r', 'file:@D,hdd,w',\n"
+	      "         'file:@C,hda,w' ]\n", text, sizeof(text));
+	subst("guest.hvm:4: disk: 'file:@C,hda,w': more than 4 disks: the PC "
+	      "has four IDE drives (hda-hdd)", want, sizeof(want));
+	expect_error(text, want);
+	/* the first bad entry is reported, on its line */
+	subst("name='g'\n"
+	      "disk = [\n"
+	      "  'file:@A,hda,w',\n"
+	      "  'file:/gone.iso,hdc:cdrom,r',\n"
+	      "  'file:@B,sda,w',\n"
+	      "]\n", text, sizeof(text));
+	expect_error(text, "guest.hvm:4: disk: 'file:/gone.iso,hdc:cdrom,r': "
+		     "/gone.iso: No such file or directory");
+}
+
+/* Mode w needs a writable image (root may write anything: skipped). */
+static void disk_read_only_image(void **state)
+{
+	char path[160], want[512];
+
+	(void)state;
+	if (geteuid() == 0)
+		skip();
+	snprintf(path, sizeof(path), "%s/ro.img", dir);
+	write_file(path, "ro");
+	assert_int_equal(chmod(path, 0444), 0);
+	assert_int_equal(parse_disk("file:@R/ro.img,hda,r"), 0);
+	config_free(&cfg);
+	snprintf(want, sizeof(want), "guest.hvm:2: disk: 'file:@R/ro.img,"
+		 "hda,w': @R/ro.img: not writable (Permission denied): use "
+		 "mode r for a read-only disk");
+	expect_disk_error("file:@R/ro.img,hda,w", want);
 }
 
 /* ---- files ------------------------------------------------------------- */
@@ -657,6 +1083,14 @@ int main(void)
 		T(files_must_exist),
 		T(boot_pieces_need_kernel),
 		T(memory_against_host),
+		T(disk_xm_list),
+		T(disk_accepted_forms),
+		T(disk_relative_path),
+		T(disk_overrides_and_forms_of_the_value),
+		T(disk_where_keeps_the_line),
+		T(disk_errors),
+		T(disk_errors_between_entries),
+		T(disk_read_only_image),
 		T(load_from_file),
 		T(example_configs),
 #undef T
