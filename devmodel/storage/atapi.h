@@ -37,6 +37,19 @@
 #define ASC_MEDIUM_MAY_HAVE_CHANGED 0x28
 #define ASC_MEDIUM_NOT_PRESENT	0x3a
 #define ASC_MEDIUM_REMOVAL_PREVENTED 0x53
+#define ASC_UNRECOVERED_READ_ERROR 0x11
+#define ASC_SAVING_PARAMETERS_NOT_SUPPORTED 0x39
+#define ASC_ILLEGAL_MODE_FOR_TRACK 0x64
+/* Qualifiers: 3A/02 MEDIUM NOT PRESENT - TRAY OPEN, 53/02 MEDIUM REMOVAL
+ * PREVENTED. */
+#define ASCQ_TRAY_OPEN		0x02
+#define ASCQ_REMOVAL_PREVENTED	0x02
+
+/* GET EVENT STATUS NOTIFICATION media event codes (MMC-5, media class). */
+#define MEC_NO_CHANGE		0x0
+#define MEC_EJECT_REQUEST	0x1
+#define MEC_NEW_MEDIA		0x2
+#define MEC_MEDIA_REMOVAL	0x3
 
 enum atapi_action {
 	ATAPI_GOOD,		/* no data; status GOOD */
@@ -59,6 +72,9 @@ struct atapi_cdrom {
 	bool locked;			/* PREVENT ALLOW MEDIUM REMOVAL */
 	bool unit_attention;		/* a disc came in since the last TUR */
 	bool eject_request_event;	/* GESN media event pending */
+	uint8_t media_event;		/* GESN: MEC_NEW_MEDIA or
+					 * MEC_MEDIA_REMOVAL pending, or
+					 * MEC_NO_CHANGE */
 	uint8_t sense_key, asc, ascq;	/* last CHECK CONDITION */
 };
 
@@ -83,5 +99,11 @@ uint32_t atapi_capacity(const struct atapi_cdrom *cd);
 /* Change the disc from outside (the toolstack): NULL ejects. A new disc
  * raises unit attention and a media event. */
 void atapi_change_medium(struct atapi_cdrom *cd, struct block_backend *medium);
+
+/* The user pressed the drive's eject button (the toolstack's polite
+ * eject): the tray opens unless the guest locked it, else only a GESN
+ * eject-request event is posted so that the guest's driver can unlock and
+ * eject (Linux's sr and udev do). True when the tray is open afterwards. */
+bool atapi_eject_button(struct atapi_cdrom *cd);
 
 #endif /* DEVMODEL_STORAGE_ATAPI_H */
