@@ -24,8 +24,11 @@
 #include "devmodel/chipset/piix3.h"
 #include "devmodel/chipset/rtc.h"
 #include "devmodel/chipset/uart.h"
+#include "devmodel/block/block.h"
 #include "devmodel/core/chardev.h"
 #include "devmodel/core/pci.h"
+#include "devmodel/core/worker.h"
+#include "devmodel/storage/piix_ide.h"
 #include "vmm/firmware.h"
 #include "vmm/linuxboot.h"
 #include "vmm/machine.h"
@@ -49,7 +52,15 @@ struct machine_devices {
 	struct debug_exit *debug_exit;
 	struct fwcfg *fwcfg;
 	struct irq_line isa_irq[16];
+	/* Storage: the images, the threads their I/O runs on, the IDE
+	 * controller. */
+	struct block_backend *disk[IDE_MAX_DRIVES];
+	struct dm_worker_pool *io_pool;
+	struct piix_ide *ide;
 };
+
+/* Threads for block I/O: enough for both IDE channels to transfer at once. */
+#define IO_POOL_THREADS 2
 
 /* --- callbacks from devices (all under the machine lock) ----------------- */
 
@@ -90,20 +101,26 @@ int machine_irq_acknowledge(struct machine *m)
 
 int machine_poll_fds(struct machine *m, int *fds, int max)
 {
-	int fd = m->dev->com1_backend ? chardev_fd(m->dev->com1_backend) : -1;
+	int n = 0;
 
-	if (fd < 0 || max < 1)
-		return 0;
-	fds[0] = fd;
-	return 1;
+	if (m->dev->com1_backend && n < max)
+		fds[n++] = chardev_fd(m->dev->com1_backend);
+	if (m->dev->io_pool && n < max)
+		fds[n++] = dm_worker_completion_fd(m->dev->io_pool);
+	return n;
 }
 
 bool machine_fd_ready(struct machine *m, int fd)
 {
 	struct chardev *cd = m->dev->com1_backend;
+	struct dm_worker_pool *pool = m->dev->io_pool;
 
 	if (cd && fd == chardev_fd(cd))
 		return chardev_read_ready(cd) > 0;
+	if (pool && fd == dm_worker_completion_fd(pool)) {
+		dm_worker_run_completions(pool);
+		return true;
+	}
 	return false;
 }
 
@@ -189,7 +206,14 @@ static int setup_e820(struct machine *m)
 	return fwcfg_set_e820(m->dev->fwcfg, map, n);
 }
 
-/* "cd" -> SeaBIOS device paths for the boot letters we can boot today. */
+/*
+ * `boot` letters -> SeaBIOS's bootorder file: one device path per line,
+ * glob-matched against the paths SeaBIOS builds (src/boot.c): an IDE drive
+ * is "/pci@i0cf8/" "*@1,1/drive@CHANNEL/disk@UNIT", for disks and CD-ROMs
+ * alike. 'c' lists the hard disks, 'd' the CD-ROM drives, in vdev order;
+ * a floppy ('a') and the network ('n') have no device here yet. Drives not
+ * named still boot after the named ones, at SeaBIOS's default priority.
+ */
 static void bootorder_text(const struct vm_config *cfg, bool linux_rom,
 			   char *buf, size_t len)
 {
@@ -199,7 +223,28 @@ static void bootorder_text(const struct vm_config *cfg, bool linux_rom,
 	if (linux_rom)
 		used += snprintf(buf + used, len - used,
 				 "/rom@genroms/linuxboot_dma.bin\n");
-	(void)cfg; /* disks and CDs come with the storage issue */
+	for (const char *letter = cfg->boot; *letter; letter++) {
+		enum vm_disk_media media;
+
+		if (*letter == 'c')
+			media = VM_DISK_HD;
+		else if (*letter == 'd')
+			media = VM_DISK_CDROM;
+		else
+			continue;
+		for (unsigned index = 0; index < IDE_MAX_DRIVES; index++)
+			for (unsigned i = 0; i < cfg->nr_disks; i++) {
+				const struct vm_disk *d = &cfg->disks[i];
+
+				if (d->ide_index != index || d->media != media ||
+				    used >= len)
+					continue;
+				used += snprintf(buf + used, len - used,
+						 "/pci@i0cf8/*@%x,%x/drive@%u/disk@%u\n",
+						 PIIX_IDE_SLOT, PIIX_IDE_FUNCTION,
+						 index / 2, index % 2);
+			}
+	}
 	if (used == 0)
 		snprintf(buf, len, "HALT\n");
 }
@@ -257,7 +302,7 @@ static int setup_fwcfg(struct machine *m, char *err, size_t errlen)
 {
 	const struct vm_config *cfg = m->cfg;
 	struct fwcfg *fw = m->dev->fwcfg;
-	char bootorder[256];
+	char bootorder[512];
 
 	if (setup_e820(m) || fwcfg_set_cpus(fw, cfg->vcpus, cfg->vcpus) ||
 	    fwcfg_set_boot_menu(fw, false) || fwcfg_set_nographic(fw, true) ||
@@ -277,9 +322,26 @@ static int setup_fwcfg(struct machine *m, char *err, size_t errlen)
 	return fwcfg_set_bootorder(fw, bootorder);
 }
 
+/* Boot device types in CMOS 0x3D/0x38 (platform-seabios.md): SeaBIOS
+ * orders the devices the bootorder file does not name by these. */
+static unsigned cmos_boot_type(char letter)
+{
+	switch (letter) {
+	case 'a': return 1;
+	case 'c': return 2;
+	case 'd': return 3;
+	case 'n': return 4;
+	default: return 0;
+	}
+}
+
 /* CMOS as SeaBIOS reads it (platform-seabios.md, "CMOS/RTC"). */
 static void setup_cmos(struct machine *m)
 {
+	const char *boot = m->cfg->boot;
+	unsigned first = cmos_boot_type(boot[0]);
+	unsigned second = first ? cmos_boot_type(boot[1]) : 0;
+	unsigned third = second ? cmos_boot_type(boot[2]) : 0;
 	struct rtc *rtc = &m->dev->rtc;
 	uint64_t below = m->ram_below_4g, above = m->ram_size - below;
 	uint64_t ext_kib = below > MiB ? (below - MiB) / 1024 : 0;
@@ -299,6 +361,48 @@ static void setup_cmos(struct machine *m)
 	rtc_cmos_write(rtc, 0x5c, (high >> 8) & 0xff);
 	rtc_cmos_write(rtc, 0x5d, (high >> 16) & 0xff);
 	rtc_cmos_write(rtc, 0x5f, m->cfg->vcpus - 1);
+	rtc_cmos_write(rtc, 0x3d, first | second << 4);
+	rtc_cmos_write(rtc, 0x38, third << 4);
+}
+
+/* The images of `disk = [...]` (already checked by the config parser;
+ * opening takes the locks) and the IDE controller with its drives. */
+static int create_storage(struct machine *m, char *err, size_t errlen)
+{
+	const struct vm_config *cfg = m->cfg;
+	struct machine_devices *d = m->dev;
+	struct ide_drive_config drives[IDE_MAX_DRIVES] = { 0 };
+	char why[384];
+
+	for (unsigned i = 0; i < cfg->nr_disks; i++) {
+		const struct vm_disk *disk = &cfg->disks[i];
+		struct ide_drive_config *drive = &drives[disk->ide_index];
+
+		drive->kind = disk->media == VM_DISK_CDROM ? IDE_DRIVE_CDROM
+							   : IDE_DRIVE_DISK;
+		if (!disk->path)
+			continue;
+		d->disk[disk->ide_index] = block_open(disk->path, disk->read_only,
+						      why, sizeof(why));
+		if (!d->disk[disk->ide_index]) {
+			snprintf(err, errlen, "%s: disk %s: %s", disk->where,
+				 disk->vdev, why);
+			return -1;
+		}
+		drive->backend = d->disk[disk->ide_index];
+	}
+	d->io_pool = dm_worker_pool_new(IO_POOL_THREADS);
+	if (!d->io_pool) {
+		snprintf(err, errlen, "cannot start the block I/O threads");
+		return -1;
+	}
+	d->ide = piix_ide_create(d->pci, &m->mem, d->isa_irq[14], d->isa_irq[15],
+				 d->io_pool, drives);
+	if (!d->ide) {
+		snprintf(err, errlen, "cannot create the IDE controller");
+		return -1;
+	}
+	return 0;
 }
 
 /* --- devices ------------------------------------------------------------- */
@@ -363,6 +467,8 @@ static int create_devices(struct machine *m, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	if (create_storage(m, err, errlen) < 0)
+		return -1;
 	setup_cmos(m);
 	return setup_fwcfg(m, err, errlen);
 }
@@ -385,6 +491,14 @@ static void destroy_devices(struct machine *m)
 		debugcon_destroy(d->debugcon);
 	if (d->kbc)
 		i8042_destroy(d->kbc);
+	/* The controller first: it drains its transfers from the pool. */
+	if (d->ide)
+		piix_ide_destroy(d->ide);
+	if (d->io_pool)
+		dm_worker_pool_free(d->io_pool);
+	for (unsigned i = 0; i < IDE_MAX_DRIVES; i++)
+		if (d->disk[i])
+			block_close(d->disk[i]);
 	if (d->pci)
 		pci_bus_free(d->pci);
 	free(d);
@@ -405,6 +519,7 @@ int machine_reset(struct machine *m)
 		uart_reset(d->com1);
 	fwcfg_reset(d->fwcfg);
 	pci_bus_reset(d->pci);
+	piix_ide_reset(d->ide);
 	copy_bios_shadow(m);
 	if (ioctl(m->accel.vcpu_fd, KVM_SET_SREGS, &m->reset_sregs) < 0 ||
 	    ioctl(m->accel.vcpu_fd, KVM_SET_REGS, &m->reset_regs) < 0) {

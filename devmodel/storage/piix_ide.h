@@ -52,7 +52,9 @@ struct piix_ide *piix_ide_create(struct pci_bus *bus, struct guest_memory *mem,
 				 const struct ide_drive_config drives[IDE_MAX_DRIVES]);
 /* Machine reset (after pci_bus_reset): in-flight DMA is drained first. */
 void piix_ide_reset(struct piix_ide *ide);
-/* Release the ports and the PCI function (before pci_bus_free). */
+/* Release the ports and the PCI function (before pci_bus_free). In-flight
+ * DMA and flushes are drained first, so call it before
+ * dm_worker_pool_free(). */
 void piix_ide_destroy(struct piix_ide *ide);
 
 #endif /* DEVMODEL_STORAGE_PIIX_IDE_H */
