@@ -93,6 +93,7 @@ bench:
 	scripts/install-deps && $(MAKE) all
 	tests/bench/exits
 	tests/bench/boot
+	tests/bench/storage
 
 clean:
 	-@$(kdir); $(MAKE) -C "$$kdir" M=$(CURDIR) clean
