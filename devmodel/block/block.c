@@ -247,8 +247,10 @@ static int block_check_range(const struct block_backend *b,
  * the position in the caller's array is kept as (entry, bytes done in it).
  */
 static int block_transfer(struct block_backend *b, const struct iovec *iov,
-			  int iovcnt, uint64_t offset, bool write)
+			  int iovcnt, uint64_t offset, bool write, bool nowait)
 {
+	int flags = nowait ? RWF_NOWAIT : 0;
+
 	struct iovec local[IOV_MAX];
 	size_t skip = 0;	/* bytes of iov[i] already transferred */
 	int i = 0;
@@ -270,12 +272,16 @@ static int block_transfer(struct block_backend *b, const struct iovec *iov,
 			return 0;
 
 		if (write)
-			done = pwritev(b->fd, local, n, (off_t)offset);
+			done = pwritev2(b->fd, local, n, (off_t)offset, flags);
 		else
-			done = preadv(b->fd, local, n, (off_t)offset);
+			done = preadv2(b->fd, local, n, (off_t)offset, flags);
 		if (done < 0) {
 			if (errno == EINTR)
 				continue;
+			/* Not cached, or no RWF_NOWAIT for this file:
+			 * the caller goes the blocking way. */
+			if (nowait && (errno == EAGAIN || errno == EOPNOTSUPP))
+				return -EAGAIN;
 			return -errno;
 		}
 		/*
@@ -302,18 +308,18 @@ static int block_transfer(struct block_backend *b, const struct iovec *iov,
 	}
 }
 
-int block_preadv(struct block_backend *b, const struct iovec *iov, int iovcnt,
-		 uint64_t offset)
+static int block_read(struct block_backend *b, const struct iovec *iov,
+		      int iovcnt, uint64_t offset, bool nowait)
 {
 	int r = block_check_range(b, iov, iovcnt, offset);
 
 	if (r)
 		return r;
-	return block_transfer(b, iov, iovcnt, offset, false);
+	return block_transfer(b, iov, iovcnt, offset, false, nowait);
 }
 
-int block_pwritev(struct block_backend *b, const struct iovec *iov, int iovcnt,
-		  uint64_t offset)
+static int block_write(struct block_backend *b, const struct iovec *iov,
+		       int iovcnt, uint64_t offset, bool nowait)
 {
 	int r;
 
@@ -322,7 +328,31 @@ int block_pwritev(struct block_backend *b, const struct iovec *iov, int iovcnt,
 	r = block_check_range(b, iov, iovcnt, offset);
 	if (r)
 		return r;
-	return block_transfer(b, iov, iovcnt, offset, true);
+	return block_transfer(b, iov, iovcnt, offset, true, nowait);
+}
+
+int block_preadv(struct block_backend *b, const struct iovec *iov, int iovcnt,
+		 uint64_t offset)
+{
+	return block_read(b, iov, iovcnt, offset, false);
+}
+
+int block_pwritev(struct block_backend *b, const struct iovec *iov, int iovcnt,
+		  uint64_t offset)
+{
+	return block_write(b, iov, iovcnt, offset, false);
+}
+
+int block_preadv_nowait(struct block_backend *b, const struct iovec *iov,
+			int iovcnt, uint64_t offset)
+{
+	return block_read(b, iov, iovcnt, offset, true);
+}
+
+int block_pwritev_nowait(struct block_backend *b, const struct iovec *iov,
+			 int iovcnt, uint64_t offset)
+{
+	return block_write(b, iov, iovcnt, offset, true);
 }
 
 int block_pread(struct block_backend *b, void *buf, size_t len, uint64_t offset)

@@ -49,6 +49,17 @@ int block_preadv(struct block_backend *b, const struct iovec *iov, int iovcnt,
 		 uint64_t offset);
 int block_pwritev(struct block_backend *b, const struct iovec *iov, int iovcnt,
 		  uint64_t offset);
+/*
+ * The same, only when it can be done without waiting: data already in the
+ * host's page cache, a write that needs no writeback first (RWF_NOWAIT).
+ * Otherwise -EAGAIN, and the caller must redo the whole transfer with the
+ * calls above, on a thread where waiting is fine (a part may have been
+ * done already; doing it again is harmless).
+ */
+int block_preadv_nowait(struct block_backend *b, const struct iovec *iov,
+			int iovcnt, uint64_t offset);
+int block_pwritev_nowait(struct block_backend *b, const struct iovec *iov,
+			 int iovcnt, uint64_t offset);
 int block_pread(struct block_backend *b, void *buf, size_t len, uint64_t offset);
 int block_pwrite(struct block_backend *b, const void *buf, size_t len,
 		 uint64_t offset);

@@ -173,7 +173,7 @@ static void iov_truncate_zero(struct iovec *iov, int *iovcnt, uint64_t len)
 
 /* From the backend; past its end (a CD image's partial last block) the
  * host gets zeros. */
-static int bm_read_backend(struct bm_job *j)
+static int bm_read_backend(struct bm_job *j, bool nowait)
 {
 	uint64_t size = block_size(j->req.backend);
 	uint64_t avail = j->req.offset < size ? size - j->req.offset : 0;
@@ -182,13 +182,23 @@ static int bm_read_backend(struct bm_job *j)
 		iov_truncate_zero(j->iov, &j->iovcnt, avail);
 	if (!j->iovcnt)
 		return -EIO;
+	if (nowait)
+		return block_preadv_nowait(j->req.backend, j->iov, j->iovcnt,
+					   j->req.offset);
 	return block_preadv(j->req.backend, j->iov, j->iovcnt, j->req.offset);
 }
 
-static int bm_write_backend(struct bm_job *j)
+static int bm_write_backend(struct bm_job *j, bool nowait)
 {
-	int err = block_pwritev(j->req.backend, j->iov, j->iovcnt, j->req.offset);
+	int err;
 
+	/* A flush always waits for the disk. */
+	if (nowait && j->req.sync)
+		return -EAGAIN;
+	if (nowait)
+		return block_pwritev_nowait(j->req.backend, j->iov, j->iovcnt,
+					    j->req.offset);
+	err = block_pwritev(j->req.backend, j->iov, j->iovcnt, j->req.offset);
 	if (!err && j->req.sync)
 		err = block_flush(j->req.backend);
 	return err;
@@ -204,20 +214,25 @@ static void bm_copy_buffer(struct bm_job *j)
 	}
 }
 
+/* The whole transfer; NOWAIT: -EAGAIN rather than wait for the host. */
+static int bm_transfer(struct bm_job *j, bool nowait)
+{
+	if (!j->req.backend) {
+		bm_copy_buffer(j);
+		return 0;
+	}
+	if (j->req.to_memory)
+		return bm_read_backend(j, nowait);
+	return bm_write_backend(j, nowait);
+}
+
 /* Without the lock: the device is BSY, nothing else touches the request
  * or the drive's buffer until the done function runs. */
 static void bm_work(struct dm_job *job)
 {
 	struct bm_job *j = to_bm_job(job);
 
-	if (!j->req.backend) {
-		bm_copy_buffer(j);
-		j->err = 0;
-	} else if (j->req.to_memory) {
-		j->err = bm_read_backend(j);
-	} else {
-		j->err = bm_write_backend(j);
-	}
+	j->err = bm_transfer(j, false);
 }
 
 static void bm_try_start(struct piix_bm *bm);
@@ -286,6 +301,17 @@ static void bm_try_start(struct piix_bm *bm)
 	j->bm = bm;
 	j->generation = generation;
 	bm->busy = true;
+	/*
+	 * Data the host has at hand (its page cache) is moved right here,
+	 * on the vCPU thread: handing it to a pool thread and the completion
+	 * back through the event loop costs more than the copy. Only a
+	 * transfer that would wait for the host's disk goes to the pool.
+	 */
+	j->err = bm_transfer(j, true);
+	if (j->err != -EAGAIN) {
+		bm_done(&j->job);
+		return;
+	}
 	dm_worker_submit(bm->ide->pool, &j->job);
 }
 

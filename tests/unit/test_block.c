@@ -457,6 +457,40 @@ static void test_locks(void **state)
 	block_close(a);
 }
 
+/* The no-wait calls: a file just written is in the page cache, so they
+ * transfer (or, where the file system has no RWF_NOWAIT, say -EAGAIN and
+ * touch nothing the blocking call would not redo); the checks of range and
+ * read-only mode come first, as for the blocking calls. */
+static void test_nowait(void **state)
+{
+	struct fixture *f = *state;
+	const char *path = make_file(f, "disk.img", 8192);
+	struct block_backend *b = must_open(f, path, false);
+	uint8_t buf[1024], back[1024];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	int r;
+	unsigned i;
+
+	r = block_preadv_nowait(b, &iov, 1, 2048);
+	assert_true(r == 0 || r == -EAGAIN);
+	if (r == 0)
+		for (i = 0; i < sizeof(buf); i++)
+			assert_int_equal(buf[i], pattern(2048 + i));
+	memset(buf, 0x5a, sizeof(buf));
+	r = block_pwritev_nowait(b, &iov, 1, 4096);
+	assert_true(r == 0 || r == -EAGAIN);
+	if (r == -EAGAIN)
+		assert_int_equal(block_pwritev(b, &iov, 1, 4096), 0);
+	read_file(path, back, sizeof(back), 4096);
+	assert_memory_equal(buf, back, sizeof(buf));
+	assert_int_equal(block_preadv_nowait(b, &iov, 1, 8192 - 512), -EINVAL);
+	block_close(b);
+
+	b = must_open(f, path, true);
+	assert_int_equal(block_pwritev_nowait(b, &iov, 1, 0), -EROFS);
+	block_close(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -472,6 +506,7 @@ int main(void)
 		T(test_unusable_paths),
 		T(test_permission_denied),
 		T(test_locks),
+		T(test_nowait),
 #undef T
 	};
 
