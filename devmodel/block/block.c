@@ -33,6 +33,10 @@ struct block_backend {
 	int fd;
 	bool read_only;
 	uint64_t size;
+	/* RWF_NOWAIT refused by the file system (per direction): the no-wait
+	 * calls give up at once from then on. Set by any thread, read by
+	 * any: a stale value only costs one refused system call. */
+	bool nowait_refused[2];
 	char path[];
 };
 
@@ -188,6 +192,7 @@ struct block_backend *block_open(const char *path, bool read_only,
 	b->fd = fd;
 	b->read_only = read_only;
 	b->size = size;
+	b->nowait_refused[0] = b->nowait_refused[1] = false;
 	strcpy(b->path, path);
 	return b;
 
@@ -251,6 +256,9 @@ static int block_transfer(struct block_backend *b, const struct iovec *iov,
 {
 	int flags = nowait ? RWF_NOWAIT : 0;
 
+	if (nowait && __atomic_load_n(&b->nowait_refused[write], __ATOMIC_RELAXED))
+		return -EAGAIN;
+
 	struct iovec local[IOV_MAX];
 	size_t skip = 0;	/* bytes of iov[i] already transferred */
 	int i = 0;
@@ -278,9 +286,17 @@ static int block_transfer(struct block_backend *b, const struct iovec *iov,
 		if (done < 0) {
 			if (errno == EINTR)
 				continue;
-			/* Not cached, or no RWF_NOWAIT for this file:
-			 * the caller goes the blocking way. */
-			if (nowait && (errno == EAGAIN || errno == EOPNOTSUPP))
+			/*
+			 * Without waiting, every failure sends the caller the
+			 * blocking way, which reports real errors: EAGAIN is
+			 * "not cached"; file systems without RWF_NOWAIT say
+			 * EOPNOTSUPP (overlayfs), and Linux 6.1 says EINVAL
+			 * for buffered writes on most (ext4): remember those.
+			 */
+			if (nowait && (errno == EOPNOTSUPP || errno == EINVAL))
+				__atomic_store_n(&b->nowait_refused[write], true,
+						 __ATOMIC_RELAXED);
+			if (nowait)
 				return -EAGAIN;
 			return -errno;
 		}
