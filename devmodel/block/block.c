@@ -24,6 +24,7 @@
 #include <linux/fs.h>	/* BLKGETSIZE64 */
 
 #include "devmodel/block/block.h"
+#include "devmodel/core/errmsg.h"
 
 #ifndef IOV_MAX
 #define IOV_MAX 1024
@@ -40,41 +41,27 @@ struct block_backend {
 	char path[];
 };
 
-static void block_set_error(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void block_set_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* The usual reasons a path cannot be used, in words a user acts on. */
 static void block_path_error(const char *path, int e, bool read_only,
 			     const char *what, char *err, size_t errlen)
 {
 	switch (e) {
 	case ENOENT:
-		block_set_error(err, errlen, "%s: no such file", path);
+		dm_set_error(err, errlen, "%s: no such file", path);
 		break;
 	case EACCES:
 	case EPERM:
-		block_set_error(err, errlen, "%s: permission denied%s", path,
+		dm_set_error(err, errlen, "%s: permission denied%s", path,
 				read_only ? "" : " (the disk is writable: "
 				"it needs read and write access)");
 		break;
 	case EROFS:
-		block_set_error(err, errlen,
+		dm_set_error(err, errlen,
 				"%s: on a read-only file system (make the disk read-only)",
 				path);
 		break;
 	default:
-		block_set_error(err, errlen, "%s: cannot %s: %s", path, what,
+		dm_set_error(err, errlen, "%s: cannot %s: %s", path, what,
 				strerror(e));
 		break;
 	}
@@ -85,12 +72,12 @@ static bool block_check_type(const char *path, const struct stat *st,
 			     char *err, size_t errlen)
 {
 	if (S_ISDIR(st->st_mode)) {
-		block_set_error(err, errlen, "%s: is a directory, not a disk image",
+		dm_set_error(err, errlen, "%s: is a directory, not a disk image",
 				path);
 		return false;
 	}
 	if (!S_ISREG(st->st_mode) && !S_ISBLK(st->st_mode)) {
-		block_set_error(err, errlen,
+		dm_set_error(err, errlen,
 				"%s: not a disk image (neither a regular file nor a block device)",
 				path);
 		return false;
@@ -157,7 +144,7 @@ struct block_backend *block_open(const char *path, bool read_only,
 
 	if (S_ISBLK(st.st_mode)) {
 		if (ioctl(fd, BLKGETSIZE64, &size) < 0) {
-			block_set_error(err, errlen,
+			dm_set_error(err, errlen,
 					"%s: cannot read the device's size: %s",
 					path, strerror(errno));
 			goto fail;
@@ -166,27 +153,27 @@ struct block_backend *block_open(const char *path, bool read_only,
 		size = (uint64_t)st.st_size;
 	}
 	if (size == 0) {
-		block_set_error(err, errlen, "%s: empty (0 bytes), not a disk image",
+		dm_set_error(err, errlen, "%s: empty (0 bytes), not a disk image",
 				path);
 		goto fail;
 	}
 
 	r = block_lock(fd, read_only);
 	if (r == -EAGAIN || r == -EACCES) {
-		block_set_error(err, errlen,
+		dm_set_error(err, errlen,
 				"%s: in use by another guest or another disk entry (locked)",
 				path);
 		goto fail;
 	}
 	if (r < 0) {
-		block_set_error(err, errlen, "%s: cannot lock: %s", path,
+		dm_set_error(err, errlen, "%s: cannot lock: %s", path,
 				strerror(-r));
 		goto fail;
 	}
 
 	b = malloc(sizeof(*b) + strlen(path) + 1);
 	if (!b) {
-		block_set_error(err, errlen, "%s: out of memory", path);
+		dm_set_error(err, errlen, "%s: out of memory", path);
 		goto fail;
 	}
 	b->fd = fd;

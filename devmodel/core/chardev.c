@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "devmodel/core/chardev.h"
+#include "devmodel/core/errmsg.h"
 
 #define RX_RING_SIZE 4096
 
@@ -61,20 +62,6 @@ struct chardev {
 	size_t rx_head, rx_len;
 	uint64_t dropped_out, dropped_in;
 };
-
-static void set_error(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static int set_nonblock(int fd)
 {
@@ -154,19 +141,19 @@ static int stdio_open(struct chardev *cd, char *err, size_t errlen)
 	int r;
 
 	if (stdio_owner) {
-		set_error(err, errlen, "stdio: already used by another device");
+		dm_set_error(err, errlen, "stdio: already used by another device");
 		return -EBUSY;
 	}
 	cd->saved_stdin_flags = fcntl(STDIN_FILENO, F_GETFL);
 	cd->saved_stdout_flags = fcntl(STDOUT_FILENO, F_GETFL);
 	if (cd->saved_stdin_flags < 0 || cd->saved_stdout_flags < 0) {
-		set_error(err, errlen, "stdio: %s", strerror(errno));
+		dm_set_error(err, errlen, "stdio: %s", strerror(errno));
 		return -EBADF;
 	}
 	if (isatty(STDIN_FILENO)) {
 		r = stdio_make_raw(cd);
 		if (r) {
-			set_error(err, errlen, "stdio: cannot set raw mode: %s",
+			dm_set_error(err, errlen, "stdio: cannot set raw mode: %s",
 				  strerror(-r));
 			return r;
 		}
@@ -191,7 +178,7 @@ static int pty_open(struct chardev *cd, char *err, size_t errlen)
 
 	if (master < 0 || grantpt(master) || unlockpt(master) ||
 	    ptsname_r(master, slave, sizeof(slave))) {
-		set_error(err, errlen, "pty: cannot create: %s", strerror(errno));
+		dm_set_error(err, errlen, "pty: cannot create: %s", strerror(errno));
 		if (master >= 0)
 			close(master);
 		return -ENODEV;
@@ -219,13 +206,13 @@ static int file_open(struct chardev *cd, const char *path, char *err,
 	int fd;
 
 	if (!path || !*path) {
-		set_error(err, errlen, "file: no path given");
+		dm_set_error(err, errlen, "file: no path given");
 		return -EINVAL;
 	}
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK,
 		  0644);
 	if (fd < 0) {
-		set_error(err, errlen, "file: cannot open %s: %s", path,
+		dm_set_error(err, errlen, "file: cannot open %s: %s", path,
 			  strerror(errno));
 		return -errno;
 	}
@@ -251,7 +238,7 @@ static int unix_clear_stale(const char *path, char *err, size_t errlen)
 	if (lstat(path, &st) < 0)
 		return 0;
 	if (!S_ISSOCK(st.st_mode)) {
-		set_error(err, errlen, "unix: %s exists and is not a socket",
+		dm_set_error(err, errlen, "unix: %s exists and is not a socket",
 			  path);
 		return -EEXIST;
 	}
@@ -266,7 +253,7 @@ static int unix_listen(struct chardev *cd, const char *path, char *err,
 	int r;
 
 	if (!path || !*path || strlen(path) >= sizeof(addr.sun_path)) {
-		set_error(err, errlen, "unix: socket path missing or longer "
+		dm_set_error(err, errlen, "unix: socket path missing or longer "
 			  "than %zu bytes", sizeof(addr.sun_path) - 1);
 		return -EINVAL;
 	}
@@ -279,7 +266,7 @@ static int unix_listen(struct chardev *cd, const char *path, char *err,
 	if (cd->listen_fd < 0 ||
 	    bind(cd->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
 	    listen(cd->listen_fd, 1) < 0) {
-		set_error(err, errlen, "unix: cannot listen on %s: %s", path,
+		dm_set_error(err, errlen, "unix: cannot listen on %s: %s", path,
 			  strerror(errno));
 		return -errno;
 	}
@@ -287,7 +274,7 @@ static int unix_listen(struct chardev *cd, const char *path, char *err,
 	cd->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (!cd->socket_path || cd->epoll_fd < 0 ||
 	    epoll_add(cd->epoll_fd, cd->listen_fd)) {
-		set_error(err, errlen, "unix: %s: %s", path, strerror(errno));
+		dm_set_error(err, errlen, "unix: %s: %s", path, strerror(errno));
 		return -ENOMEM;
 	}
 	cd->out_is_socket = true;
@@ -336,7 +323,7 @@ static int backend_open(struct chardev *cd, const char *path, char *err,
 	case CHARDEV_UNIX:
 		return unix_listen(cd, path, err, errlen);
 	}
-	set_error(err, errlen, "unknown character backend %d", cd->kind);
+	dm_set_error(err, errlen, "unknown character backend %d", cd->kind);
 	return -EINVAL;
 }
 
@@ -354,7 +341,7 @@ struct chardev *chardev_open(enum chardev_kind kind, const char *path,
 	struct chardev *cd = chardev_alloc(kind, default_name(kind, path));
 
 	if (!cd) {
-		set_error(err, errlen, "character backend: out of memory");
+		dm_set_error(err, errlen, "character backend: out of memory");
 		return NULL;
 	}
 	if (backend_open(cd, path, err, errlen)) {
@@ -371,14 +358,14 @@ struct chardev *chardev_open_fds(int in_fd, int out_fd, char *err,
 	struct stat st;
 
 	if (!cd) {
-		set_error(err, errlen, "character backend: out of memory");
+		dm_set_error(err, errlen, "character backend: out of memory");
 		return NULL;
 	}
 	cd->in_fd = in_fd;
 	cd->out_fd = out_fd;
 	if ((in_fd >= 0 && set_nonblock(in_fd)) ||
 	    (out_fd >= 0 && set_nonblock(out_fd))) {
-		set_error(err, errlen, "fds %d/%d: %s", in_fd, out_fd,
+		dm_set_error(err, errlen, "fds %d/%d: %s", in_fd, out_fd,
 			  strerror(errno));
 		chardev_close(cd);
 		return NULL;
