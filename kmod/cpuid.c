@@ -327,6 +327,16 @@ u8 vmm_guest_maxphyaddr(const struct vmm_vcpu *vcpu)
 	return e && (e->eax & 0xff) ? min(e->eax & 0xff, 52u) : 36;
 }
 
+/* RDTSCP (0x80000001 EDX[27]) or RDPID (7.0 ECX[22]): the guest may then
+ * read and write TSC_AUX with RDMSR/WRMSR, as in KVM. */
+bool vmm_guest_has_tsc_aux(const struct vmm_vcpu *vcpu)
+{
+	const struct kvm_cpuid_entry2 *ext = find(vcpu, 0x80000001, 0);
+	const struct kvm_cpuid_entry2 *l7 = find(vcpu, 7, 0);
+
+	return (ext && (ext->edx & BIT32(27))) || (l7 && (l7->ecx & BIT32(22)));
+}
+
 /* XCR0 bits the guest may set: x87, and what its CPUID leaf 0xd offers
  * among those this module switches. */
 u64 vmm_guest_supported_xcr0(const struct vmm_vcpu *vcpu)

@@ -83,6 +83,7 @@ static void hw_disable_this_cpu(void *unused)
 {
 	if (!__this_cpu_read(hw_enabled))
 		return;
+	vmm_tsc_aux_cpu_down();
 	vmm_backend->cpu_disable();
 	__this_cpu_write(hw_enabled, false);
 }
@@ -133,10 +134,17 @@ static int hw_cpu_offline(unsigned int cpu)
 	return 0;
 }
 
-/* A reboot must not find CPUs with SVM on (firmware may not expect it). */
+bool vmm_rebooting;
+
+/* A reboot must not find CPUs with SVM on (firmware may not expect it).
+ * vCPUs may still be running: vmm_rebooting keeps them from entering
+ * again (vcpu.c), and one caught between the check and VMRUN faults
+ * harmlessly (the backend's exception fixups). */
 static int hw_reboot_notify(struct notifier_block *nb, unsigned long code,
 			    void *unused)
 {
+	WRITE_ONCE(vmm_rebooting, true);
+	smp_wmb();
 	on_each_cpu(hw_disable_this_cpu, NULL, 1);
 	return NOTIFY_OK;
 }
@@ -158,6 +166,7 @@ int vmm_vm_check_extension(long cap)
 	case KVM_CAP_SET_TSS_ADDR:
 	case KVM_CAP_READONLY_MEM:
 	case KVM_CAP_USER_NMI:
+	case KVM_CAP_DEBUGREGS:
 		return 1;
 	case KVM_CAP_XSAVE:
 	case KVM_CAP_XCRS:

@@ -38,6 +38,7 @@ static const u32 saved_msrs[] = {
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_KERNEL_GS_BASE,
 	MSR_IA32_TSC, MSR_IA32_CR_PAT, MSR_IA32_MISC_ENABLE, MSR_MTRRdefType,
+	MSR_TSC_AUX,
 };
 
 long vmm_get_msr_index_list(struct kvm_msr_list __user *arg)
@@ -122,6 +123,9 @@ static int get_msr(struct vmm_vcpu *vcpu, u32 index, u64 *data)
 	case MSR_AMD64_DE_CFG:
 		*data = m->de_cfg;
 		return 0;
+	case MSR_TSC_AUX:
+		*data = m->tsc_aux;
+		return 0;
 	}
 	if (index >= MSR_MTRR_PHYS_BASE0 &&
 	    index < MSR_MTRR_PHYS_BASE0 + 2 * VMM_NR_VAR_MTRRS) {
@@ -182,6 +186,11 @@ static int set_msr(struct vmm_vcpu *vcpu, u32 index, u64 data)
 	case MSR_AMD64_DE_CFG:
 		m->de_cfg = data;
 		return 0;
+	case MSR_TSC_AUX:  /* bits 63:32 reserved (APM vol. 2, 13.2.4) */
+		if (data >> 32)
+			return -EINVAL;
+		m->tsc_aux = data;
+		return 0;
 	}
 	if (index >= MSR_MTRR_PHYS_BASE0 &&
 	    index < MSR_MTRR_PHYS_BASE0 + 2 * VMM_NR_VAR_MTRRS) {
@@ -211,8 +220,10 @@ void vmm_msrs_reset(struct vmm_vcpu *vcpu)
 {
 	struct vmm_msrs *m = &vcpu->msrs;
 	u64 tsc_offset = m->tsc_offset;
+	u64 tsc_aux = m->tsc_aux;
 
 	memset(m, 0, sizeof(*m));
+	m->tsc_aux = tsc_aux; /* kept across INIT, as in KVM */
 	m->misc_enable = MISC_ENABLE_RESET;
 	m->tsc_offset = tsc_offset; /* the TSC keeps counting across INIT */
 }
@@ -255,6 +266,13 @@ int vmm_handle_msr(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 	u64 *g = vcpu->gprs;
 	u32 index = exit->msr.index;
 	u64 data;
+
+	/* Userspace may always save and restore it; the guest only with
+	 * RDTSCP or RDPID in its CPUID (as KVM). */
+	if (index == MSR_TSC_AUX && !vmm_guest_has_tsc_aux(vcpu)) {
+		vmm_queue_exception(vcpu, X86_VEC_GP, true, 0);
+		return 1;
+	}
 
 	if (exit->msr.write) {
 		data = (g[GPR_RDX] << 32) | (u32)g[GPR_RAX];

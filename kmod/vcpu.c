@@ -9,14 +9,13 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/hw_breakpoint.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <asm/debugreg.h>
 #include <asm/fpu/api.h>
 #include <asm/mce.h>
+#include <asm/nospec-branch.h>
 
 #include "backend.h"
 #include "x86/sregs.h"
@@ -89,6 +88,7 @@ static void vcpu_reset(struct vmm_vcpu *vcpu)
 	vmm_msrs_reset(vcpu);
 	vmm_backend->set_tsc_offset(vcpu, vcpu->msrs.tsc_offset);
 	vmm_events_reset(vcpu);
+	vmm_debugregs_reset(vcpu);
 	vcpu->pio.active = false;
 	memset(&vcpu->mmio, 0, sizeof(vcpu->mmio));
 	vcpu->xcr0 = 1; /* x87 only (SDM vol. 1, 13.3) */
@@ -131,8 +131,18 @@ static int handle_exit(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 			vmm_backend->set_db_exit(vcpu, false);
 			return 1;
 		}
+		/* The guest's own: the CPU has written its DR6 already. */
 		vmm_queue_exception(vcpu, X86_VEC_DB, false, 0);
 		return 1;
+	case VMM_EXIT_EXCEPTION:
+		vmm_queue_exception(vcpu, exit->exc.vector, exit->exc.has_error,
+				    exit->exc.error);
+		return 1;
+	case VMM_EXIT_DR:
+		return vmm_handle_dr_access(vcpu);
+	case VMM_EXIT_HW_OFF:
+		pr_warn_once("virtualization was turned off under running vCPUs (reboot?): KVM_RUN fails with EIO\n");
+		return -EIO;
 	case VMM_EXIT_HLT:
 		/* With the interrupt controller in userspace, HLT is
 		 * userspace's to wait on; RIP is past it, as in KVM. */
@@ -174,6 +184,22 @@ static int handle_exit(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 	}
 }
 
+/*
+ * Branch predictions one VM trained must not steer another's (Spectre v2
+ * between guests): an IBPB whenever a host CPU starts running a different
+ * VM than the one it ran last. vCPUs of one VM share a trust domain. The
+ * host itself is protected on every exit (entry.S).
+ */
+static DEFINE_PER_CPU(u64, last_vm_id);
+
+static void isolate_from_last_vm(struct vmm_vm *vm)
+{
+	if (this_cpu_read(last_vm_id) == vm->id)
+		return;
+	this_cpu_write(last_vm_id, vm->id);
+	indirect_branch_prediction_barrier();
+}
+
 /* Enter the guest once. Preemption and interrupts are off from the last
  * check of requests to the exit, so a kick cannot be missed and the vCPU
  * cannot change host CPU between choosing its ASID and running. */
@@ -181,6 +207,15 @@ static void enter_guest(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 {
 	preempt_disable();
 	local_irq_disable();
+
+	/* A reboot turns virtualization off on every CPU by IPI, which
+	 * cannot land before interrupts are on again: checked here, no
+	 * vCPU enters after it. (The emergency path does it by NMI: the
+	 * backend catches the faulting instructions.) */
+	if (READ_ONCE(vmm_rebooting)) {
+		exit->reason = VMM_EXIT_HW_OFF;
+		goto out;
+	}
 
 	/* Our FPU state (the guest's) may have been saved away by a context
 	 * switch; reload it before the guest runs. */
@@ -194,15 +229,15 @@ static void enter_guest(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	handle_requests(vcpu);
 	vmm_inject_events(vcpu);
 
-	vmm_load_guest_xcr0(vcpu);
+	isolate_from_last_vm(vcpu->vm);
+	vmm_load_guest_tsc_aux(vcpu);
+	vmm_load_guest_debugregs(vcpu);
+	/* XCR0 is switched inside the backend's no-NMI window. */
 	vmm_backend->run(vcpu, exit);
-	vmm_load_host_xcr0(vcpu);
+	vmm_load_host_debugregs(vcpu);
 
 	WRITE_ONCE(vcpu->mode, VCPU_OUTSIDE_GUEST);
-	/* A #VMEXIT leaves DR7 cleared; give the host its breakpoints back. */
-	if (hw_breakpoint_active())
-		hw_breakpoint_restore();
-
+out:
 	local_irq_enable();
 	preempt_enable();
 }
@@ -358,6 +393,9 @@ static long vcpu_ioctl_locked(struct vmm_vcpu *vcpu, unsigned int ioctl,
 	case KVM_GET_XCRS:
 	case KVM_SET_XCRS:
 		return vmm_fpu_ioctl(vcpu, ioctl, argp);
+	case KVM_GET_DEBUGREGS:
+	case KVM_SET_DEBUGREGS:
+		return vmm_debugregs_ioctl(vcpu, ioctl, argp);
 	default:
 		return -ENOTTY;
 	}

@@ -15,6 +15,9 @@
 
 #include "backend.h"
 
+/* VM ids start at 1: a CPU's "last VM" of 0 is none (vcpu.c). */
+static atomic64_t vmm_vm_ids;
+
 static void vm_destroy(struct kref *ref)
 {
 	struct vmm_vm *vm = container_of(ref, struct vmm_vm, ref);
@@ -97,6 +100,7 @@ int vmm_create_vm(unsigned long type)
 		goto err_hw;
 	}
 	kref_init(&vm->ref);
+	vm->id = atomic64_inc_return(&vmm_vm_ids);
 	mutex_init(&vm->lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);

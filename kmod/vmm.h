@@ -33,6 +33,7 @@ struct vmm_memslot {
 
 struct vmm_vm {
 	struct kref ref;
+	u64 id;                   /* unique for the module's lifetime */
 	struct mm_struct *mm;     /* the process that created the VM owns it */
 	struct mutex lock;        /* memslots, guest-physical mappings, vCPU list */
 	struct vmm_memslot *slots[VMM_MAX_MEMSLOTS];
@@ -108,6 +109,7 @@ struct vmm_msrs {
 	u64 tsc_offset;
 	u64 hwcr;
 	u64 de_cfg;
+	u64 tsc_aux;      /* RDTSCP/RDPID: switched by tsc_aux.c */
 };
 
 struct vmm_vcpu {
@@ -134,6 +136,11 @@ struct vmm_vcpu {
 	/* Scratch copy of the special registers for emulation (string I/O,
 	 * MMIO, XSETBV): filled by vmm_read_sregs(), no allocation per exit. */
 	struct kvm_sregs emu_sregs;
+
+	/* DR0-3 (DR6/DR7 are the backend's); while dr_passthrough the
+	 * guest's accesses run natively for one entry (debugreg.c). */
+	u64 db[4];
+	bool dr_passthrough;
 
 	/* Event injection (KVM_INTERRUPT, KVM_NMI, emulated faults). */
 	bool exception_pending;
@@ -171,7 +178,11 @@ enum vmm_exit_reason {
 	VMM_EXIT_XSETBV,
 	VMM_EXIT_IRQ_WINDOW,  /* the guest can take an interrupt now */
 	VMM_EXIT_IRET,        /* the guest runs IRET: end of an NMI handler */
-	VMM_EXIT_DB,          /* a debug trap (#DB), intercepted */
+	VMM_EXIT_DB,          /* a debug exception (#DB), intercepted */
+	VMM_EXIT_EXCEPTION,   /* another intercepted exception: reflect it */
+	VMM_EXIT_DR,          /* MOV to/from a debug register */
+	VMM_EXIT_HW_OFF,      /* virtualization was turned off under the vCPU
+			       * (reboot, emergency shutdown) */
 	VMM_EXIT_UNHANDLED,   /* anything not handled yet */
 };
 
@@ -197,6 +208,11 @@ struct vmm_exit {
 			bool write;
 			u64 next_rip;
 		} msr;
+		struct {
+			u8 vector;
+			bool has_error;
+			u32 error;
+		} exc;
 		struct {
 			u64 gpa;
 			bool present; /* a mapping existed: protection fault */
@@ -243,6 +259,8 @@ int vmm_handle_cpuid(struct vmm_vcpu *vcpu, const struct vmm_exit *exit);
 u64 vmm_supported_xcr0(void);
 u64 vmm_guest_supported_xcr0(const struct vmm_vcpu *vcpu);
 u8 vmm_guest_maxphyaddr(const struct vmm_vcpu *vcpu);
+/* Does the guest's CPUID offer RDTSCP or RDPID (so TSC_AUX)? */
+bool vmm_guest_has_tsc_aux(const struct vmm_vcpu *vcpu);
 void vmm_cpuid_free(struct vmm_vcpu *vcpu);
 
 /* msr.c */
@@ -280,6 +298,21 @@ int vmm_translate(struct vmm_vcpu *vcpu, const struct kvm_sregs *sregs,
 unsigned int vmm_fetch_insn(struct vmm_vcpu *vcpu,
 			    const struct kvm_sregs *sregs, u8 *buf,
 			    unsigned int max);
+
+/* debugreg.c */
+void vmm_debugregs_reset(struct vmm_vcpu *vcpu);
+int vmm_handle_dr_access(struct vmm_vcpu *vcpu);
+void vmm_load_guest_debugregs(struct vmm_vcpu *vcpu);
+void vmm_load_host_debugregs(struct vmm_vcpu *vcpu);
+long vmm_debugregs_ioctl(struct vmm_vcpu *vcpu, unsigned int ioctl,
+			 void __user *argp);
+
+/* tsc_aux.c */
+void vmm_load_guest_tsc_aux(struct vmm_vcpu *vcpu);
+void vmm_tsc_aux_cpu_down(void);
+
+/* main.c: set once a reboot begins; no vCPU enters after it */
+extern bool vmm_rebooting;
 
 /* fpu.c */
 long vmm_fpu_ioctl(struct vmm_vcpu *vcpu, unsigned int ioctl,

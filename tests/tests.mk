@@ -27,7 +27,7 @@ NM ?= nm
 GUEST_PAYLOADS := rm_io pm_io lm_io regs_echo two_slots triple_fault mmio \
 		  spin touch_pages smp pio_loop hello slot_reader
 GUEST_PAYLOADS += probe exceptions irq irq_rm fpu xsave string_io \
-		  string_io_rm mmio_emul mmio_rm rom mmio_pm
+		  string_io_rm mmio_emul mmio_rm rom mmio_pm debugregs
 # Robustness suite and exit benchmarks.
 GUEST_PAYLOADS += fpu_loop hostile_lm hostile_rm mmio_loop cpuid_loop
 # Must equal KT_CODE_GPA in tests/lib/guest-layout.h.

@@ -80,6 +80,7 @@ enum x86_gpr {
 #define X86_VEC_SS 12
 #define X86_VEC_GP 13
 #define X86_VEC_PF 14
+#define X86_VEC_AC 17
 
 /* Architectural state at RESET (SDM vol. 3, 9.1.1, Table 9-1) */
 #define X86_RESET_CR0 (CR0_CD | CR0_NW | CR0_ET)

@@ -2,7 +2,13 @@
 /*
  * One trip into an SVM guest and back.
  *
- *   void vmm_svm_enter(u64 *gprs, u64 vmcb_pa, u64 host_save_pa)
+ *   int vmm_svm_enter(u64 *gprs, u64 vmcb_pa, u64 host_save_pa)
+ *
+ * Returns how many of its SVM instructions faulted: 0, unless EFER.SVME was
+ * cleared under the vCPU (a reboot or the kernel's emergency restart path),
+ * when VMSAVE/VMLOAD/VMRUN raise #UD. Each fault is caught (exception
+ * table), counted, and the path goes on after the faulting instruction, so
+ * the host's state is back as far as it can be and the caller leaves.
  *
  * Called with GIF clear (CLGI), so nothing (interrupts, NMIs) can run between
  * here and the return. VMRUN saves and restores only part of the host state
@@ -49,13 +55,15 @@ SYM_FUNC_START(vmm_svm_enter)
 	push %r13
 	push %r12
 	push %rbx
-	/* Stack from here: 0(%rsp) host_save_pa, 8 vmcb_pa, 16 gprs */
+	push $0		/* faults: the return value */
+	/* Stack from here: 0(%rsp) host_save_pa, 8 vmcb_pa, 16 gprs, 24 faults */
 	push %rdi
 	push %rsi
 	push %rdx
 
 	mov %rdx, %rax
-	vmsave %rax
+1:	vmsave %rax
+2:
 
 	mov %rdi, %rax
 	mov RCX(%rax), %rcx
@@ -74,10 +82,10 @@ SYM_FUNC_START(vmm_svm_enter)
 	mov RDI(%rax), %rdi
 
 	mov 8(%rsp), %rax
-	vmload %rax
-	vmrun %rax
-	vmsave %rax
-
+3:	vmload %rax
+4:	vmrun %rax
+5:	vmsave %rax
+6:
 	/* Guest RDI goes through the stack: RDI then points at gprs[]. */
 	push %rdi
 	mov 24(%rsp), %rdi
@@ -98,10 +106,18 @@ SYM_FUNC_START(vmm_svm_enter)
 
 	/* Host FS/GS/TR/LDTR/syscall MSRs back, before any per-CPU access. */
 	mov (%rsp), %rax
-	vmload %rax
-
+7:	vmload %rax
+8:
 	/* The guest's RSB entries must not steer host returns (Spectre-RSB). */
 	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
+	/*
+	 * Return-address predictions the guest trained must not steer the
+	 * host's RETs either (Retbleed, SRSO): untrain before the first RET,
+	 * with whatever the host kernel chose at boot (nothing on CPUs not
+	 * affected), and an IBPB here if it chose that for VM exits.
+	 */
+	UNTRAIN_RET
+	ALTERNATIVE "", "call entry_ibpb", X86_FEATURE_IBPB_ON_VMEXIT
 
 	/* Leave no guest values in registers for speculation to use. */
 	xor %ecx, %ecx
@@ -114,6 +130,7 @@ SYM_FUNC_START(vmm_svm_enter)
 	xor %r11d, %r11d
 
 	add $24, %rsp
+	pop %rax	/* faults */
 	pop %rbx
 	pop %r12
 	pop %r13
@@ -121,4 +138,23 @@ SYM_FUNC_START(vmm_svm_enter)
 	pop %r15
 	pop %rbp
 	RET
+
+	/* An SVM instruction faulted: count it, go on after it. The stack
+	 * is as at the labels above (24(%rsp): faults). */
+10:	incq 24(%rsp)
+	jmp 2b
+30:	incq 24(%rsp)
+	jmp 4b
+40:	incq 24(%rsp)
+	jmp 5b
+50:	incq 24(%rsp)
+	jmp 6b
+70:	incq 24(%rsp)
+	jmp 8b
+
+	_ASM_EXTABLE(1b, 10b)
+	_ASM_EXTABLE(3b, 30b)
+	_ASM_EXTABLE(4b, 40b)
+	_ASM_EXTABLE(5b, 50b)
+	_ASM_EXTABLE(7b, 70b)
 SYM_FUNC_END(vmm_svm_enter)

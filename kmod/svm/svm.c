@@ -6,11 +6,13 @@
  */
 #define pr_fmt(fmt) "vmm: svm: " fmt
 
+#include <linux/cc_platform.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <asm/asm.h>
 #include <asm/msr.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
@@ -22,7 +24,9 @@
 #include "../x86/sregs.h"
 #include "npt.h"
 
-void vmm_svm_enter(u64 *gprs, u64 vmcb_pa, u64 host_save_pa);
+/* entry.S: the number of SVM instructions that faulted (#UD: EFER.SVME
+ * was cleared under the vCPU, e.g. by an emergency reboot); 0 normally. */
+int vmm_svm_enter(u64 *gprs, u64 vmcb_pa, u64 host_save_pa);
 
 /* Per host CPU: the VMRUN host-state area (VM_HSAVE_PA), the area VMSAVE
  * keeps the host's FS/GS/TR/... in, and the ASID allocator. */
@@ -31,6 +35,10 @@ struct svm_cpu {
 	struct page *host_save;
 	u32 next_asid;
 	u64 asid_generation;
+	/* A new generation began: flush all ASIDs at the next VMRUN that
+	 * succeeds here, whichever vCPU makes it (one that fails its
+	 * consistency checks flushes nothing). */
+	bool flush_all_pending;
 };
 
 static DEFINE_PER_CPU(struct svm_cpu, svm_cpu);
@@ -78,6 +86,13 @@ static int svm_probe(void)
 		return -ENODEV;
 	}
 	cpuid(CPUID_SVM_FEATURES, &eax, &ebx, &ecx, &edx);
+	/* With SME the CPU reads the VMCB, permission maps and nested page
+	 * tables through the C-bit (APM vol. 2, 7.10), which this module
+	 * does not set. */
+	if (cc_platform_has(CC_ATTR_HOST_MEM_ENCRYPT)) {
+		pr_err("host memory encryption (SME, mem_encrypt=on) is not supported: boot with mem_encrypt=off\n");
+		return -ENODEV;
+	}
 	if (!(edx & SVM_FEATURE_NPT)) {
 		pr_err("SVM without nested paging (NPT) is not supported\n");
 		return -ENODEV;
@@ -250,8 +265,17 @@ static void init_controls(struct vmcb_control *c, struct vmm_vm *vm)
 	/* Host interrupts and NMIs must leave the guest; instructions that
 	 * would reach real hardware state (I/O, MSRs, INVD, the SVM
 	 * instructions, MONITOR/MWAIT, XSETBV) trap; SHUTDOWN must never
-	 * reach the host CPU. */
-	c->intercept_exc = SVM_INTERCEPT_EXC(X86_VEC_MC);
+	 * reach the host CPU. #DB and #AC always exit: a guest can make
+	 * their delivery raise them again (a data breakpoint on its own
+	 * stack, a misaligned #AC handler stack), and the CPU would loop in
+	 * microcode for ever without taking host interrupts (CVE-2015-8104,
+	 * CVE-2015-5307); as exits, they are reflected into the guest one at
+	 * a time. Debug-register accesses exit until the guest uses them
+	 * (debugreg.c). */
+	c->intercept_exc = SVM_INTERCEPT_EXC(X86_VEC_MC) |
+			   SVM_INTERCEPT_EXC(X86_VEC_DB) |
+			   SVM_INTERCEPT_EXC(X86_VEC_AC);
+	c->intercept_dr = SVM_INTERCEPT_DR_ALL;
 	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
 			     SVM_INTERCEPT_SMI | SVM_INTERCEPT_INIT |
 			     SVM_INTERCEPT_RDPMC | SVM_INTERCEPT_CPUID |
@@ -443,7 +467,7 @@ static void assign_asid(struct svm_vcpu *svm, int cpu)
 	if (sc->next_asid > svm_max_asid) {
 		sc->asid_generation++;
 		sc->next_asid = 1;
-		c->tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
+		sc->flush_all_pending = true;
 	}
 	c->asid = sc->next_asid++;
 	svm->asid_generation = sc->asid_generation;
@@ -537,16 +561,33 @@ static void svm_set_iret_exit(struct vmm_vcpu *vcpu, bool on)
 		c->intercept_misc1 &= ~SVM_INTERCEPT_IRET;
 }
 
+/* #DB always exits (init_controls); what remains is to hide our own
+ * single step from the guest once it is over. */
 static void svm_set_db_exit(struct vmm_vcpu *vcpu, bool on)
 {
-	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+	if (!on)
+		to_svm(vcpu)->vmcb->save.dr6 &= ~(1ull << 14); /* no DR6.BS */
+}
 
-	if (on) {
-		vmcb->control.intercept_exc |= SVM_INTERCEPT_EXC(X86_VEC_DB);
-	} else {
-		vmcb->control.intercept_exc &= ~SVM_INTERCEPT_EXC(X86_VEC_DB);
-		vmcb->save.dr6 &= ~(1ull << 14); /* our step: no DR6.BS */
-	}
+static void svm_set_dr_exits(struct vmm_vcpu *vcpu, bool on)
+{
+	to_svm(vcpu)->vmcb->control.intercept_dr = on ? SVM_INTERCEPT_DR_ALL : 0;
+}
+
+static void svm_get_dr67(struct vmm_vcpu *vcpu, u64 *dr6, u64 *dr7)
+{
+	const struct vmcb_save *s = &to_svm(vcpu)->vmcb->save;
+
+	*dr6 = s->dr6;
+	*dr7 = s->dr7;
+}
+
+static void svm_set_dr67(struct vmm_vcpu *vcpu, u64 dr6, u64 dr7)
+{
+	struct vmcb_save *s = &to_svm(vcpu)->vmcb->save;
+
+	s->dr6 = dr6;
+	s->dr7 = dr7;
 }
 
 /* --- MSRs kept in the VMCB ------------------------------------------------ */
@@ -730,6 +771,16 @@ static void decode_exit(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	case SVM_EXIT_EXCP_BASE + X86_VEC_DB:
 		exit->reason = VMM_EXIT_DB;
 		break;
+	case SVM_EXIT_EXCP_BASE + X86_VEC_AC:
+		/* #AC's error code is always 0 (SDM vol. 3, 6.15). */
+		exit->reason = VMM_EXIT_EXCEPTION;
+		exit->exc.vector = X86_VEC_AC;
+		exit->exc.has_error = true;
+		exit->exc.error = 0;
+		break;
+	case SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR0 + 15:
+		exit->reason = VMM_EXIT_DR;
+		break;
 	case SVM_EXIT_IOIO:
 		decode_ioio(c, exit);
 		break;
@@ -817,13 +868,39 @@ static void decode_exit(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	}
 }
 
+/*
+ * CLGI and STGI #UD once EFER.SVME is clear: the reboot notifier and the
+ * kernel's emergency restart path (which clears SVME on every CPU by NMI)
+ * can do that under a vCPU. The fault is then caught here and the vCPU
+ * leaves instead of oopsing the host.
+ */
+static bool svm_clgi(void)
+{
+	asm goto("1: clgi\n\t" _ASM_EXTABLE(1b, %l[fault])
+		 ::: "memory" : fault);
+	return true;
+fault:
+	return false;
+}
+
+static void svm_stgi(void)
+{
+	asm goto("1: stgi\n\t" _ASM_EXTABLE(1b, %l[fault])
+		 ::: "memory" : fault);
+fault:
+	return;
+}
+
 static void svm_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
 	struct svm_cpu *sc = this_cpu_ptr(&svm_cpu);
+	int faults;
 
 	assign_asid(svm, smp_processor_id());
+	if (sc->flush_all_pending)
+		vmcb->control.tlb_control = SVM_TLB_CONTROL_FLUSH_ALL;
 	vmcb->save.rax = vcpu->gprs[GPR_RAX];
 	vmcb->save.rsp = vcpu->gprs[GPR_RSP];
 	vmcb->save.rip = vcpu->rip;
@@ -837,18 +914,33 @@ static void svm_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	 * lets a physical interrupt arriving while the guest runs cause the
 	 * INTR intercept (with V_INTR_MASKING, the host's IF governs physical
 	 * interrupts in the guest: 15.21.1, 15.17).
+	 *
+	 * XCR0 is the guest's only inside that window: an NMI or #MC
+	 * handler must never run with it (APM vol. 2, 15.17 on GIF).
 	 */
-	asm volatile("clgi" ::: "memory");
+	if (!svm_clgi()) {
+		exit->reason = VMM_EXIT_HW_OFF;
+		return;
+	}
+	vmm_load_guest_xcr0(vcpu);
 	local_irq_enable();
-	vmm_svm_enter(vcpu->gprs, svm->vmcb_pa, page_to_phys(sc->host_save));
+	faults = vmm_svm_enter(vcpu->gprs, svm->vmcb_pa,
+			       page_to_phys(sc->host_save));
 	local_irq_disable();
-	asm volatile("stgi" ::: "memory");
+	vmm_load_host_xcr0(vcpu);
+	svm_stgi();
+	vmcb->control.tlb_control = SVM_TLB_CONTROL_NONE;
+	if (faults) {
+		exit->reason = VMM_EXIT_HW_OFF;
+		return;
+	}
 
 	vcpu->gprs[GPR_RAX] = vmcb->save.rax;
 	vcpu->gprs[GPR_RSP] = vmcb->save.rsp;
 	vcpu->rip = vmcb->save.rip;
 	vcpu->rflags = vmcb->save.rflags;
-	vmcb->control.tlb_control = SVM_TLB_CONTROL_NONE;
+	if (vmcb->control.exit_code != SVM_EXIT_INVALID)
+		sc->flush_all_pending = false;
 
 	decode_exit(vcpu, exit);
 	if (exit->reason != VMM_EXIT_FAIL_ENTRY)
@@ -878,6 +970,9 @@ const struct vmm_backend vmm_svm_backend = {
 	.get_cr4 = svm_get_cr4,
 	.get_msr = svm_get_msr,
 	.set_msr = svm_set_msr,
+	.set_dr_exits = svm_set_dr_exits,
+	.get_dr67 = svm_get_dr67,
+	.set_dr67 = svm_set_dr67,
 	.set_tsc_offset = svm_set_tsc_offset,
 	.event_injection_busy = svm_event_injection_busy,
 	.interrupt_allowed = svm_interrupt_allowed,

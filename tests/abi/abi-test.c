@@ -33,8 +33,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -2110,6 +2113,111 @@ static void test_guest_exceptions(void **state)
 }
 
 /* ------------------------------------------------------------------------
+ * Debug registers: KVM_GET/SET_DEBUGREGS, the guest's own DR0-3 kept apart
+ * from the host's, #DB from a guest breakpoint reflected into the guest
+ */
+
+#define VECTOR_DB	1
+
+static volatile uint32_t host_watched;
+
+/* A write breakpoint of this thread on host_watched (what a debugger
+ * attached to the VMM would set): the host's DR0-3/DR7 are then in use
+ * while the vCPU runs. -1 where the kernel offers no breakpoints. */
+static int host_breakpoint(void)
+{
+	struct perf_event_attr pe = {
+		.type = PERF_TYPE_BREAKPOINT,
+		.size = sizeof(pe),
+		.bp_type = HW_BREAKPOINT_W,
+		.bp_addr = (uintptr_t)&host_watched,
+		.bp_len = HW_BREAKPOINT_LEN_4,
+		.exclude_kernel = 1,
+	};
+
+	return (int)syscall(SYS_perf_event_open, &pe, 0, -1, -1, 0);
+}
+
+static uint64_t breakpoint_hits(int fd)
+{
+	uint64_t count = 0;
+
+	assert_int_equal(read(fd, &count, sizeof(count)), sizeof(count));
+	return count;
+}
+
+static void test_debug_registers(void **state)
+{
+	struct fixture *f = *state;
+	struct kt_vcpu *vcpu = &f->vcpu;
+	struct kvm_debugregs d = {
+		.db = { 0x11000, 0x12000, 0x13000, 0x14000 },
+		.dr6 = 0xffff0ff0, .dr7 = 0x400,
+	};
+	int bp = host_breakpoint();
+
+	if (bp < 0)
+		printf("no host hardware breakpoint (%s): guest side only\n",
+		       strerror(errno));
+	load_payload(&f->vm, PAYLOAD(debugregs));
+	assert_result(kt_vcpu_setup_long_mode(vcpu, KT_CODE_GPA), 0);
+	assert_result(kt_vcpu_set_idt_gates(vcpu, 0, EXC_STUB_COUNT,
+					    GUEST_SYM_debugregs_exc_stubs,
+					    EXC_STUB_STRIDE), 0);
+	assert_result(kt_vcpu_set_idt_gate(vcpu, VECTOR_DB,
+					   GUEST_SYM_dr_db_handler), 0);
+	assert_result(kt_ioctl(vcpu->fd, KVM_SET_DEBUGREGS, &d), 0);
+
+	/* The guest reads what userspace set, never the host's. */
+	for (int i = 0; i < 4; i++)
+		expect_out(vcpu, DR_PORT, 4, (uint32_t)d.db[i]);
+	expect_out(vcpu, DR_PORT, 4, 0xffff0ff0);
+	expect_out(vcpu, DR_PORT, 4, 0x400);
+
+	/* It wrote its own DR0-3; the host's breakpoint still works. */
+	expect_out(vcpu, DR_PORT, 4, DR_SYNC);
+	if (bp >= 0) {
+		uint64_t before = breakpoint_hits(bp);
+
+		host_watched++;
+		assert_int_equal(breakpoint_hits(bp), before + 1);
+	}
+	/* And its values survived the exit and the host's use. */
+	for (int i = 0; i < 4; i++)
+		expect_out(vcpu, DR_PORT, 4, DR_GUEST_DR0 + i);
+	memset(&d, 0xff, sizeof(d));
+	assert_result(kt_ioctl(vcpu->fd, KVM_GET_DEBUGREGS, &d), 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(d.db[i], DR_GUEST_DR0 + i);
+	assert_int_equal(d.dr7, 0x400);
+	assert_int_equal(d.flags, 0);
+
+	/* Its single steps' #DB reach its own handler, every time. */
+	for (int i = 0; i < DR_BP_ROUNDS; i++)
+		expect_exception(vcpu, VECTOR_DB, 0, GUEST_SYM_dr_step_next);
+	expect_out(vcpu, DR_PORT, 4, DR_DONE);
+	expect_exit(vcpu, KVM_EXIT_HLT);
+	if (bp >= 0) {
+		uint64_t before = breakpoint_hits(bp);
+
+		host_watched++;
+		assert_int_equal(breakpoint_hits(bp), before + 1);
+		close(bp);
+	}
+
+	/* KVM's rules: no flags, DR6/DR7 bits 63:32 reserved. */
+	assert_result(kt_ioctl(vcpu->fd, KVM_GET_DEBUGREGS, &d), 0);
+	d.flags = 1;
+	assert_result(kt_ioctl(vcpu->fd, KVM_SET_DEBUGREGS, &d), -EINVAL);
+	d.flags = 0;
+	d.dr6 |= 1ull << 32;
+	assert_result(kt_ioctl(vcpu->fd, KVM_SET_DEBUGREGS, &d), -EINVAL);
+	d.dr6 &= 0xffffffff;
+	d.dr7 |= 1ull << 40;
+	assert_result(kt_ioctl(vcpu->fd, KVM_SET_DEBUGREGS, &d), -EINVAL);
+}
+
+/* ------------------------------------------------------------------------
  * KVM_INTERRUPT, the interrupt window, KVM_NMI
  */
 
@@ -2900,6 +3008,7 @@ int main(void)
 						stop_watchdog),
 		VM_TEST(test_set_tss_addr),
 		VM_TEST(test_guest_exceptions),
+		VM_TEST(test_debug_registers),
 		VM_TEST(test_interrupt_injection),
 		VM_TEST(test_interrupt_real_mode),
 		VM_TEST(test_nmi),

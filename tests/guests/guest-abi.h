@@ -258,6 +258,18 @@
 #define ROM_GPA			0x300000
 #define ROM_SIZE		0x10000
 #define ROM_PORT		0xb2
+
+/* debugregs.S: 64-bit mode, guest-idt.h handlers. OUTs (dwords) to DR_PORT
+ * the low halves of DR0-DR3, DR6, DR7 as it finds them; writes
+ * DR_GUEST_DR0..DR_GUEST_DR0+3 to DR0-DR3 and OUTs DR_SYNC; reads them back
+ * and OUTs them; then single-steps (TF) DR_BP_ROUNDS times, each #DB
+ * reported by the handler (dr_db_handler clears TF first); then OUTs
+ * DR_DONE and halts. */
+#define DR_PORT			0xb3
+#define DR_GUEST_DR0		0x7000
+#define DR_SYNC			0x5157
+#define DR_BP_ROUNDS		200
+#define DR_DONE			0xd0e
 #define ROM_WRITE_VALUE		0x0badc0de
 #define ROM_CODE_OFFSET		0x100
 

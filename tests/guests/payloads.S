@@ -38,6 +38,7 @@ guest_\name\()_end:
 	payload	mmio_emul
 	payload	mmio_rm
 	payload	rom
+	payload	debugregs
 	payload	mmio_pm
 	payload	fpu_loop
 	payload	hostile_lm

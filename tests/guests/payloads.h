@@ -46,6 +46,7 @@ DECLARE_PAYLOAD(string_io_rm);
 DECLARE_PAYLOAD(mmio_emul);
 DECLARE_PAYLOAD(mmio_rm);
 DECLARE_PAYLOAD(rom);
+DECLARE_PAYLOAD(debugregs);
 DECLARE_PAYLOAD(mmio_pm);
 DECLARE_PAYLOAD(fpu_loop);
 DECLARE_PAYLOAD(hostile_lm);
