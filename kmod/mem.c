@@ -626,22 +626,17 @@ int vmm_handle_npf(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 
 	switch (r) {
 	case 0:
+	case -EEXIST: /* another vCPU mapped it meanwhile */
+		/* A write fault on a read-only leaf (now writable, made so by
+		 * us or another vCPU): the CPU may still hold the read-only
+		 * translation; this vCPU drops its TLB before re-entering (no
+		 * IPI: it is not in guest mode). Others fault the same way. */
+		if (exit->npf.present)
+			vmm_vcpu_request(vcpu, VCPU_REQ_TLB_FLUSH);
+		return 1;
 	case -EAGAIN:
 	case -ENOMEM: /* a racing walk took the tables: top up again */
 		return 1;
-	case -EEXIST:
-		if (!exit->npf.present)
-			return 1; /* another vCPU mapped it meanwhile */
-		/* A fault on a present mapping that allows the access would
-		 * repeat for ever: report it instead of spinning. */
-		pr_warn_ratelimited("unexpected nested page fault on mapped gpa %#llx\n",
-				    exit->npf.gpa);
-		vcpu->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-		vcpu->run->internal.suberror = KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON;
-		vcpu->run->internal.ndata = 2;
-		vcpu->run->internal.data[0] = exit->hw_code;
-		vcpu->run->internal.data[1] = exit->npf.gpa;
-		return 0;
 	default:
 		return r;
 	}

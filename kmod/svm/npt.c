@@ -21,7 +21,8 @@
 #define NPT_P (1ull << 0)
 #define NPT_RW (1ull << 1)
 #define NPT_US (1ull << 2)
-#define NPT_A (1ull << 5)
+#define NPT_A_BIT 5
+#define NPT_A (1ull << NPT_A_BIT)
 #define NPT_D (1ull << 6)
 #define NPT_ADDR_MASK 0x000ffffffffff000ull
 #define NPT_TABLE_FLAGS (NPT_P | NPT_RW | NPT_US | NPT_A)
@@ -149,7 +150,7 @@ static void walk_level(u64 *table, int level, u64 addr, u64 end,
 			break;
 		case NPT_WALK_CLEAR_YOUNG:
 			if (e & NPT_A) {
-				clear_bit(5, (unsigned long *)entry);
+				clear_bit(NPT_A_BIT, (unsigned long *)entry);
 				w->hit = true;
 			}
 			break;
