@@ -18,11 +18,20 @@
 	OP(void, vm_destroy, (struct vmm_vm *vm))                             \
 	/* Highest guest-physical address the nested tables can map, + 1. */  \
 	OP(u64, max_gpa, (struct vmm_vm *vm))                                 \
-	/* Map one 4 KiB guest page; -EEXIST if it is mapped already. */      \
+	/* Guest-physical mappings, all called with vm->mmu_lock held (no    \
+	 * sleeping). Map one 4 KiB guest page, new tables taken from        \
+	 * `tables` (-ENOMEM when it is empty); -EEXIST if a mapping that    \
+	 * allows this access is there already. */                            \
 	OP(int, map_page, (struct vmm_vm *vm, u64 gpa, u64 hpa,               \
-			   bool writable))                                    \
-	/* Unmap [gpa, gpa+size): vmm_release_guest_page() for each page. */  \
-	OP(void, unmap_range, (struct vmm_vm *vm, u64 gpa, u64 size))         \
+			   bool writable, struct vmm_table_cache *tables))    \
+	/* Unmap [gpa, gpa+size), vmm_guest_page_unmapped() for each page;   \
+	 * whether anything was mapped. The caller flushes the vCPUs. */      \
+	OP(bool, unmap_range, (struct vmm_vm *vm, u64 gpa, u64 size))         \
+	/* Was any page in [gpa, gpa+size) accessed since the last aging?    \
+	 * With clear, start a new period (the caller flushes the vCPUs if   \
+	 * it must see the next access). */                                   \
+	OP(bool, age_range, (struct vmm_vm *vm, u64 gpa, u64 size,            \
+			     bool clear))                                     \
 	/* Per-vCPU state. */                                                 \
 	OP(int, vcpu_create, (struct vmm_vcpu *vcpu))                         \
 	OP(void, vcpu_free, (struct vmm_vcpu *vcpu))                          \

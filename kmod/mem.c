@@ -1,16 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guest memory: memslots (KVM_SET_USER_MEMORY_REGION) name ranges of the VM
- * owner's address space; a guest page is pinned and mapped into the nested
- * page tables when the guest first touches it (nested page fault), and
- * unmapped and unpinned when its slot goes away or the VM dies. The nested
- * page tables themselves are the record of what is pinned: nothing else to
- * keep in sync.
+ * Guest memory. Memslots (KVM_SET_USER_MEMORY_REGION) name ranges of the VM
+ * owner's address space. A guest page is mapped into the nested page tables
+ * when the guest first touches it (nested page fault), to whatever page the
+ * owner has at that address at that moment, and the mapping holds no
+ * reference on that page: an MMU notifier on the owner's mm hears of every
+ * change to its page tables (munmap, MADV_DONTNEED, mremap, fork's
+ * write-protection, copy-on-write, swap, migration, THP splits, KSM,
+ * writeback's write-protection) before the host lets the old page go, and
+ * unmaps it from the guest first. So the guest and its VMM always see the
+ * same memory. Nothing is pinned, so nothing is charged to RLIMIT_MEMLOCK:
+ * the pages stay the host's to reclaim, move and swap, as with KVM.
+ *
+ * The order, every time a mapping goes (an invalidation, a slot deleted or
+ * moved, the owner's exit): clear the entries, make every vCPU flush its
+ * guest TLB and wait until none can still use them, all under mmu_lock, and
+ * only then return to the code that frees or reuses the pages. Under the
+ * lock, so that an invalidation that finds the entries already cleared by
+ * another one cannot return (and let the page go) before that other one's
+ * flush is done.
+ *
+ * A nested page fault races with invalidations the way KVM's does: it reads
+ * the invalidation sequence, gets the page (which may sleep: swap-in,
+ * userfaultfd, FUSE; vm->lock is not held), then under mmu_lock installs
+ * the entry only if no invalidation ran or is running since; otherwise it
+ * drops the page and lets the guest fault again.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/spinlock.h>
+#include <linux/swap.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -47,29 +69,287 @@ static bool overlaps_other_slot(struct vmm_vm *vm, u32 id, u64 gfn, u64 npages)
 	return false;
 }
 
+/* --- unmapping ------------------------------------------------------------ */
+
 /*
  * Make every vCPU forget guest-physical translations, and be sure none is
- * still running on the old ones when this returns, so the pages behind them
- * can be unpinned. Called with vm->lock held.
+ * still running on the old ones when this returns. vmm_vcpu_request() sets
+ * the request and, for a vCPU in guest mode, sends an IPI and waits until
+ * that CPU took it: the IPI forces a #VMEXIT, and the next entry drops the
+ * vCPU's ASID (its TLB entries) before VMRUN. A vCPU about to enter cannot
+ * miss it: it publishes ->mode = IN_GUEST, then reads ->requests, with
+ * interrupts off up to VMRUN (vcpu.c); against our store of the request,
+ * then load of ->mode, either it sees the request or we see it in guest
+ * mode and interrupt it.
+ *
+ * Called with mmu_lock held (interrupts stay on: every CPU can take the
+ * IPI, also a vCPU thread spinning on this lock). The vCPU list is
+ * append-only while the VM lives; a slot not yet filled belongs to a vCPU
+ * that has not run.
  */
 static void flush_all_vcpus(struct vmm_vm *vm)
 {
+	unsigned int i, n = READ_ONCE(vm->nr_vcpus);
+
+	lockdep_assert_held(&vm->mmu_lock);
+	for (i = 0; i < n; i++) {
+		struct vmm_vcpu *vcpu = READ_ONCE(vm->vcpus[i]);
+
+		if (vcpu)
+			vmm_vcpu_request(vcpu, VCPU_REQ_TLB_FLUSH);
+	}
+}
+
+/*
+ * The backend cleared a leaf that mapped host page hpa. The page is still
+ * alive: the host's own page tables map it until the invalidation we are
+ * part of returns (or, for a slot change, for longer), and we hold mmu_lock,
+ * which every unmapping of this leaf takes. Hand the guest's use back to the
+ * host's bookkeeping, as the host's own unmap does for its PTEs: a writable
+ * leaf may have been written through (the leaves are created dirty), so the
+ * page is dirty (file-backed memory gets written back; SetPageDirty and not
+ * set_page_dirty_lock: the caller may hold the page lock, e.g. writeback's
+ * write-protection, and the mapping was tagged dirty when the write fault
+ * that made the host PTE writable ran); an accessed one was used lately.
+ */
+void vmm_guest_page_unmapped(u64 hpa, bool writable, bool young)
+{
+	unsigned long pfn = hpa >> PAGE_SHIFT;
+	struct page *page;
+
+	if (!pfn_valid(pfn))
+		return;
+	page = pfn_to_page(pfn);
+	if (PageReserved(page)) /* the zero page: no state to keep */
+		return;
+	if (writable)
+		SetPageDirty(page);
+	if (young)
+		mark_page_accessed(page);
+}
+
+enum hva_op { HVA_UNMAP, HVA_CLEAR_YOUNG, HVA_TEST_YOUNG };
+
+/* Apply op to what the slots map of the owner's [start, end) (several
+ * slots may name the same memory). mmu_lock held. Whether anything was
+ * unmapped / young. */
+static bool hva_range_op(struct vmm_vm *vm, unsigned long start,
+			 unsigned long end, enum hva_op op)
+{
+	bool hit = false;
 	unsigned int i;
 
-	for (i = 0; i < vm->nr_vcpus; i++)
-		vmm_vcpu_request(vm->vcpus[i], VCPU_REQ_TLB_FLUSH);
+	lockdep_assert_held(&vm->mmu_lock);
+	start = round_down(start, PAGE_SIZE);
+	end = round_up(end, PAGE_SIZE);
+	for (i = 0; i < VMM_MAX_MEMSLOTS; i++) {
+		struct vmm_memslot *s = vm->slots[i];
+		unsigned long s_end, from, to;
+		u64 gpa;
+
+		if (!s)
+			continue;
+		s_end = s->userspace_addr + (s->npages << PAGE_SHIFT);
+		from = max(start, s->userspace_addr);
+		to = min(end, s_end);
+		if (from >= to)
+			continue;
+		gpa = (s->base_gfn << PAGE_SHIFT) + (from - s->userspace_addr);
+		if (op == HVA_UNMAP)
+			hit |= vmm_backend->unmap_range(vm, gpa, to - from);
+		else
+			hit |= vmm_backend->age_range(vm, gpa, to - from,
+						      op == HVA_CLEAR_YOUNG);
+	}
+	return hit;
 }
 
+/* A slot goes or moves: its mappings go, and faults that looked it up
+ * before retry. mmu_lock held. */
 static void unmap_slot(struct vmm_vm *vm, struct vmm_memslot *s)
 {
-	vmm_backend->unmap_range(vm, s->base_gfn << PAGE_SHIFT,
-				 s->npages << PAGE_SHIFT);
-	flush_all_vcpus(vm);
+	lockdep_assert_held(&vm->mmu_lock);
+	if (vmm_backend->unmap_range(vm, s->base_gfn << PAGE_SHIFT,
+				     s->npages << PAGE_SHIFT))
+		flush_all_vcpus(vm);
+	vm->mmu_invalidate_seq++;
 }
 
-void vmm_release_guest_page(u64 hpa)
+/* --- the MMU notifier: following the owner's address space -------------- */
+
+static struct vmm_vm *notifier_vm(struct mmu_notifier *mn)
 {
-	unpin_user_page(pfn_to_page(hpa >> PAGE_SHIFT));
+	return container_of(mn, struct vmm_vm, mmu_notifier);
+}
+
+/*
+ * The host is about to change the owner's page tables in [start, end):
+ * unmap, flush, wait (see the top of the file). Until the matching _end,
+ * faults do not map (in_progress), since the page they got may be the one
+ * going. Never sleeps, so non-blocking invalidations (the OOM reaper) are
+ * served too.
+ */
+static int notifier_invalidate_range_start(struct mmu_notifier *mn,
+					   const struct mmu_notifier_range *range)
+{
+	struct vmm_vm *vm = notifier_vm(mn);
+
+	spin_lock(&vm->mmu_lock);
+	vm->mmu_invalidate_in_progress++;
+	if (hva_range_op(vm, range->start, range->end, HVA_UNMAP))
+		flush_all_vcpus(vm);
+	spin_unlock(&vm->mmu_lock);
+	return 0;
+}
+
+/* The host's change is done: faults that started before it retry. */
+static void notifier_invalidate_range_end(struct mmu_notifier *mn,
+					  const struct mmu_notifier_range *range)
+{
+	struct vmm_vm *vm = notifier_vm(mn);
+
+	spin_lock(&vm->mmu_lock);
+	vm->mmu_invalidate_seq++;
+	vm->mmu_invalidate_in_progress--;
+	WARN_ON_ONCE(vm->mmu_invalidate_in_progress < 0);
+	spin_unlock(&vm->mmu_lock);
+}
+
+/*
+ * A PTE gets a new page in place (KSM merging, copy-on-write). The host
+ * calls this between invalidate_range_start and _end of the same page, so
+ * the leaf is gone already; unmapping again is what stays right if not.
+ * The new page is mapped by the next fault.
+ */
+static void notifier_change_pte(struct mmu_notifier *mn, struct mm_struct *mm,
+				unsigned long address, pte_t pte)
+{
+	struct vmm_vm *vm = notifier_vm(mn);
+
+	spin_lock(&vm->mmu_lock);
+	if (hva_range_op(vm, address, address + PAGE_SIZE, HVA_UNMAP))
+		flush_all_vcpus(vm);
+	spin_unlock(&vm->mmu_lock);
+}
+
+/*
+ * Reclaim ages pages: did the guest touch any in [start, end) since the
+ * last look? The nested leaves' accessed bits say so; clearing them starts
+ * a new period, and the flush makes the CPU walk (and set A) again on the
+ * next access. clear_young may skip the flush (the host's contract: a
+ * cached translation may hide an access for a while).
+ */
+static int notifier_clear_flush_young(struct mmu_notifier *mn,
+				      struct mm_struct *mm,
+				      unsigned long start, unsigned long end)
+{
+	struct vmm_vm *vm = notifier_vm(mn);
+	bool young;
+
+	spin_lock(&vm->mmu_lock);
+	young = hva_range_op(vm, start, end, HVA_CLEAR_YOUNG);
+	if (young)
+		flush_all_vcpus(vm);
+	spin_unlock(&vm->mmu_lock);
+	return young;
+}
+
+static int notifier_clear_young(struct mmu_notifier *mn, struct mm_struct *mm,
+				unsigned long start, unsigned long end)
+{
+	struct vmm_vm *vm = notifier_vm(mn);
+	bool young;
+
+	spin_lock(&vm->mmu_lock);
+	young = hva_range_op(vm, start, end, HVA_CLEAR_YOUNG);
+	spin_unlock(&vm->mmu_lock);
+	return young;
+}
+
+static int notifier_test_young(struct mmu_notifier *mn, struct mm_struct *mm,
+			       unsigned long address)
+{
+	struct vmm_vm *vm = notifier_vm(mn);
+	bool young;
+
+	spin_lock(&vm->mmu_lock);
+	young = hva_range_op(vm, address, address + PAGE_SIZE, HVA_TEST_YOUNG);
+	spin_unlock(&vm->mmu_lock);
+	return young;
+}
+
+/* Unmap every slot's pages; mmu_lock held. */
+static void unmap_all(struct vmm_vm *vm)
+{
+	bool any = false;
+	unsigned int i;
+
+	for (i = 0; i < VMM_MAX_MEMSLOTS; i++) {
+		struct vmm_memslot *s = vm->slots[i];
+
+		if (s)
+			any |= vmm_backend->unmap_range(vm,
+					s->base_gfn << PAGE_SHIFT,
+					s->npages << PAGE_SHIFT);
+	}
+	if (any)
+		flush_all_vcpus(vm);
+	vm->mmu_invalidate_seq++;
+}
+
+/*
+ * The owner's address space is being torn down (its last user exited),
+ * before its pages are freed; or the VM goes (mmu_notifier_unregister calls
+ * this while the mm lives). No thread of the owner can fault pages in any
+ * more (KVM_RUN is refused to other processes), so once this is done no
+ * leaf is left.
+ */
+static void notifier_release(struct mmu_notifier *mn, struct mm_struct *mm)
+{
+	struct vmm_vm *vm = notifier_vm(mn);
+
+	spin_lock(&vm->mmu_lock);
+	unmap_all(vm);
+	spin_unlock(&vm->mmu_lock);
+}
+
+static const struct mmu_notifier_ops vmm_mmu_notifier_ops = {
+	.release = notifier_release,
+	.clear_flush_young = notifier_clear_flush_young,
+	.clear_young = notifier_clear_young,
+	.test_young = notifier_test_young,
+	.change_pte = notifier_change_pte,
+	.invalidate_range_start = notifier_invalidate_range_start,
+	.invalidate_range_end = notifier_invalidate_range_end,
+};
+
+/* KVM_CREATE_VM, in the creating process, after the backend's vm_init. */
+int vmm_mmu_init(struct vmm_vm *vm)
+{
+	spin_lock_init(&vm->mmu_lock);
+	vm->mmu_notifier.ops = &vmm_mmu_notifier_ops;
+	return mmu_notifier_register(&vm->mmu_notifier, current->mm);
+}
+
+/*
+ * VM teardown (no fd left, so no vCPU runs; the vCPUs still exist), before
+ * the backend frees the tables. Unregistering waits for running callbacks
+ * and calls release (everything unmapped, flushed) if the mm still lives.
+ */
+void vmm_mmu_destroy(struct vmm_vm *vm)
+{
+	unsigned int i;
+
+	mmu_notifier_unregister(&vm->mmu_notifier, vm->mm);
+	spin_lock(&vm->mmu_lock);
+	unmap_all(vm); /* if the mm had gone first: nothing left, cheap */
+	for (i = 0; i < VMM_MAX_MEMSLOTS; i++) {
+		kfree(vm->slots[i]);
+		vm->slots[i] = NULL;
+	}
+	spin_unlock(&vm->mmu_lock);
+	while (vm->tables.nr)
+		free_page((unsigned long)vm->tables.pages[--vm->tables.nr]);
 }
 
 static int check_region(struct vmm_vm *vm,
@@ -101,14 +381,18 @@ static int delete_slot(struct vmm_vm *vm, u16 id)
 
 	if (!s)
 		return -EINVAL; /* as KVM: nothing to delete */
+	spin_lock(&vm->mmu_lock);
 	unmap_slot(vm, s);
 	vm->slots[id] = NULL;
-	kfree(s);
+	spin_unlock(&vm->mmu_lock);
+	kfree(s); /* nobody can see it: readers hold vm->lock or mmu_lock */
 	return 0;
 }
 
 /* KVM_SET_USER_MEMORY_REGION, with KVM's rules: create, delete (size 0),
- * move (new guest address); size and host address of a slot are fixed. */
+ * move (new guest address); size and host address of a slot are fixed.
+ * Slot changes take vm->lock (against other changes and fault lookups) and
+ * mmu_lock (against the notifier). */
 int vmm_set_memory_region(struct vmm_vm *vm,
 			  const struct kvm_userspace_memory_region *mem)
 {
@@ -142,8 +426,10 @@ int vmm_set_memory_region(struct vmm_vm *vm,
 		goto out;
 	}
 	if (s) { /* move: the old mappings go, the new ones fault in */
+		spin_lock(&vm->mmu_lock);
 		unmap_slot(vm, s);
 		s->base_gfn = gfn;
+		spin_unlock(&vm->mmu_lock);
 		goto out;
 	}
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
@@ -156,27 +442,12 @@ int vmm_set_memory_region(struct vmm_vm *vm,
 	s->base_gfn = gfn;
 	s->npages = npages;
 	s->userspace_addr = mem->userspace_addr;
+	spin_lock(&vm->mmu_lock);
 	vm->slots[id] = s;
+	spin_unlock(&vm->mmu_lock);
 out:
 	mutex_unlock(&vm->lock);
 	return r;
-}
-
-/* VM teardown: no vCPU runs any more. */
-void vmm_memslots_free(struct vmm_vm *vm)
-{
-	unsigned int i;
-
-	for (i = 0; i < VMM_MAX_MEMSLOTS; i++) {
-		struct vmm_memslot *s = vm->slots[i];
-
-		if (!s)
-			continue;
-		vmm_backend->unmap_range(vm, s->base_gfn << PAGE_SHIFT,
-					 s->npages << PAGE_SHIFT);
-		vm->slots[i] = NULL;
-		kfree(s);
-	}
 }
 
 /* Where guest page gfn lives in the VM owner's memory; 0 if no slot. */
@@ -243,17 +514,52 @@ int vmm_write_guest(struct vmm_vm *vm, u64 gpa, const void *buf,
 	return access_guest(vm, gpa, (void *)buf, len, true);
 }
 
-/* Pin the page behind hva: writable if the slot is, so that copy-on-write
- * is resolved now and the guest and the VM owner share one page. */
-static int pin_guest_page(unsigned long hva, bool writable, struct page **page)
+/*
+ * A reference on the page behind hva, for as long as it takes to map it:
+ * writable if the slot is, so that copy-on-write is resolved now and the
+ * guest and the VM owner share one page. Not FOLL_LONGTERM, not a pin: the
+ * notifier takes the mapping away whenever the host wants the page back.
+ * May sleep (swap-in, userfaultfd, FUSE).
+ */
+static int get_guest_page(unsigned long hva, bool writable, struct page **page)
 {
-	int r = pin_user_pages_fast(hva, 1,
-				    FOLL_LONGTERM | (writable ? FOLL_WRITE : 0),
-				    page);
+	int r = get_user_pages_fast(hva, 1, writable ? FOLL_WRITE : 0, page);
 
 	if (r == 1)
 		return 0;
 	return r < 0 ? r : -EFAULT;
+}
+
+/*
+ * Enough page-table pages for one walk in vm->tables, allocated here where
+ * sleeping is allowed; those a walk does not use stay for the next faults
+ * and go with the VM.
+ */
+#define VMM_TABLES_PER_WALK 4 /* 5-level tables: 4 below the root */
+
+static int table_cache_topup(struct vmm_vm *vm)
+{
+	void *pages[VMM_TABLE_CACHE_PAGES];
+	unsigned int want, got = 0, nr;
+
+	nr = READ_ONCE(vm->tables.nr);
+	if (nr >= VMM_TABLES_PER_WALK)
+		return 0;
+	want = VMM_TABLE_CACHE_PAGES - nr;
+	while (got < want) {
+		pages[got] = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+		if (!pages[got])
+			break;
+		got++;
+	}
+	spin_lock(&vm->mmu_lock);
+	while (got && vm->tables.nr < VMM_TABLE_CACHE_PAGES)
+		vm->tables.pages[vm->tables.nr++] = pages[--got];
+	nr = vm->tables.nr;
+	spin_unlock(&vm->mmu_lock);
+	while (got)
+		free_page((unsigned long)pages[--got]);
+	return nr >= VMM_TABLES_PER_WALK ? 0 : -ENOMEM;
 }
 
 /*
@@ -267,10 +573,15 @@ int vmm_handle_npf(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 	struct vmm_vm *vm = vcpu->vm;
 	u64 gfn = exit->npf.gpa >> PAGE_SHIFT;
 	struct vmm_memslot *s;
+	unsigned long seq, hva;
 	struct page *page;
-	unsigned long hva;
 	bool writable;
 	int r;
+
+	/* Before the slot lookup and the page: an invalidation or slot change
+	 * from here on changes it, and the mapping below is not made. */
+	seq = READ_ONCE(vm->mmu_invalidate_seq);
+	smp_rmb();
 
 	mutex_lock(&vm->lock);
 	s = slot_for_gfn(vm, gfn);
@@ -280,41 +591,53 @@ int vmm_handle_npf(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 		return vmm_emulate_mmio(vcpu, exit->npf.gpa);
 	}
 	hva = s->userspace_addr + ((gfn - s->base_gfn) << PAGE_SHIFT);
-	r = pin_guest_page(hva, writable, &page);
+	mutex_unlock(&vm->lock);
+
+	r = get_guest_page(hva, writable, &page);
 	if (r == -EFAULT && writable && !exit->npf.write) {
 		/* The VM owner mapped this memory read-only: the guest may
 		 * read it; a write then fails KVM_RUN with -EFAULT, as in
 		 * KVM. */
 		writable = false;
-		r = pin_guest_page(hva, false, &page);
+		r = get_guest_page(hva, false, &page);
 	}
 	if (r) {
-		mutex_unlock(&vm->lock);
-		pr_warn_ratelimited("cannot pin guest page gpa %#llx (hva %#lx): %d\n",
+		pr_warn_ratelimited("cannot get guest page gpa %#llx (hva %#lx): %d\n",
 				    exit->npf.gpa, hva, r);
 		return r;
 	}
-	r = vmm_backend->map_page(vm, gfn << PAGE_SHIFT, page_to_phys(page),
-				  writable);
+	r = table_cache_topup(vm);
 	if (r) {
-		unpin_user_page(page);
-		if (r == -EEXIST && !exit->npf.present)
-			r = 1; /* another vCPU mapped it meanwhile */
-		else if (r == -EEXIST) {
-			/* A fault on a present, writable mapping would repeat
-			 * for ever: report it instead of spinning. */
-			pr_warn_ratelimited("unexpected nested page fault on mapped gpa %#llx\n",
-					    exit->npf.gpa);
-			vcpu->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-			vcpu->run->internal.suberror = KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON;
-			vcpu->run->internal.ndata = 2;
-			vcpu->run->internal.data[0] = exit->hw_code;
-			vcpu->run->internal.data[1] = exit->npf.gpa;
-			r = 0;
-		}
-	} else {
-		r = 1;
+		put_page(page);
+		return r;
 	}
-	mutex_unlock(&vm->lock);
-	return r;
+
+	spin_lock(&vm->mmu_lock);
+	if (vm->mmu_invalidate_in_progress || vm->mmu_invalidate_seq != seq)
+		r = -EAGAIN; /* the page may be the one going: fault again */
+	else
+		r = vmm_backend->map_page(vm, gfn << PAGE_SHIFT,
+					  page_to_phys(page), writable,
+					  &vm->tables);
+	spin_unlock(&vm->mmu_lock);
+	/* The mapping holds no reference: the notifier unmaps it before the
+	 * host frees or reuses the page. */
+	put_page(page);
+
+	switch (r) {
+	case 0:
+	case -EEXIST: /* another vCPU mapped it meanwhile */
+		/* A write fault on a read-only leaf (now writable, made so by
+		 * us or another vCPU): the CPU may still hold the read-only
+		 * translation; this vCPU drops its TLB before re-entering (no
+		 * IPI: it is not in guest mode). Others fault the same way. */
+		if (exit->npf.present)
+			vmm_vcpu_request(vcpu, VCPU_REQ_TLB_FLUSH);
+		return 1;
+	case -EAGAIN:
+	case -ENOMEM: /* a racing walk took the tables: top up again */
+		return 1;
+	default:
+		return r;
+	}
 }

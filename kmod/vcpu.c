@@ -536,16 +536,26 @@ int vmm_create_vcpu(struct vmm_vm *vm, unsigned long id)
 		return -ENOMEM;
 	}
 	/* The fd's reference on the VM is taken before the fd exists:
-	 * userspace may close it the moment it is installed. */
+	 * userspace may close it the moment it is installed. And the vCPU is
+	 * in the list before: userspace may run it at once, and a running
+	 * vCPU must get the flushes when guest mappings go (mem.c reads the
+	 * list without vm->lock). */
 	kref_get(&vm->ref);
+	WRITE_ONCE(vm->vcpus[vm->nr_vcpus], vcpu);
+	smp_wmb();
+	WRITE_ONCE(vm->nr_vcpus, vm->nr_vcpus + 1);
 	fd = anon_inode_getfd("vmm-vcpu", &vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
+		WRITE_ONCE(vm->nr_vcpus, vm->nr_vcpus - 1);
+		WRITE_ONCE(vm->vcpus[vm->nr_vcpus], NULL);
+		/* A flush in progress (under mmu_lock) may still look at it. */
+		spin_lock(&vm->mmu_lock);
+		spin_unlock(&vm->mmu_lock);
 		vmm_vcpu_free(vcpu);
 		mutex_unlock(&vm->lock);
 		vmm_vm_put(vm); /* not the last: the caller's VM fd holds one */
 		return fd;
 	}
-	vm->vcpus[vm->nr_vcpus++] = vcpu;
 	mutex_unlock(&vm->lock);
 	return fd;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The VM fd: created by KVM_CREATE_VM, it owns the memslots and the vCPUs.
- * Every vCPU fd holds a reference on its VM, so the VM (and its pinned guest
- * memory, nested page tables and vCPUs) goes away with the last fd.
+ * Every vCPU fd holds a reference on its VM, so the VM (its MMU notifier on
+ * the creator's mm, nested page tables and vCPUs) goes away with the last
+ * fd. Guest memory is never pinned (mem.c): nothing else to give back.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -23,9 +24,11 @@ static void vm_destroy(struct kref *ref)
 	struct vmm_vm *vm = container_of(ref, struct vmm_vm, ref);
 	unsigned int i;
 
+	/* First, while the vCPUs exist (the unmap flushes them): stop
+	 * following the owner's mm and unmap all guest memory. */
+	vmm_mmu_destroy(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vmm_vcpu_free(vm->vcpus[i]);
-	vmm_memslots_free(vm);  /* unmaps and unpins guest memory */
 	vmm_backend->vm_destroy(vm);
 	mmdrop(vm->mm);
 	kfree(vm);
@@ -108,14 +111,19 @@ int vmm_create_vm(unsigned long type)
 	r = vmm_backend->vm_init(vm);
 	if (r)
 		goto err_free;
+	r = vmm_mmu_init(vm);
+	if (r)
+		goto err_backend;
 
 	fd = anon_inode_getfd("vmm-vm", &vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		r = fd;
-		goto err_backend;
+		goto err_mmu;
 	}
 	return fd;
 
+err_mmu:
+	vmm_mmu_destroy(vm);
 err_backend:
 	vmm_backend->vm_destroy(vm);
 err_free:

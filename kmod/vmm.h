@@ -9,7 +9,9 @@
 #define VMM_KMOD_VMM_H
 
 #include <linux/kref.h>
+#include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/kvm.h>
 #include <asm/fpu/api.h>
@@ -31,15 +33,39 @@ struct vmm_memslot {
 	unsigned long userspace_addr;
 };
 
+/*
+ * Page-table pages allocated ahead of a nested page fault, so that the walk
+ * that installs the mapping, under the mmu lock, never sleeps: enough for
+ * one 5-level walk (4 new tables) and a racing one.
+ */
+#define VMM_TABLE_CACHE_PAGES 8
+struct vmm_table_cache {
+	unsigned int nr;
+	void *pages[VMM_TABLE_CACHE_PAGES];
+};
+
 struct vmm_vm {
 	struct kref ref;
 	u64 id;                   /* unique for the module's lifetime */
 	struct mm_struct *mm;     /* the process that created the VM owns it */
-	struct mutex lock;        /* memslots, guest-physical mappings, vCPU list */
+	struct mutex lock;        /* memslots (changes, lookups), vCPU list */
 	struct vmm_memslot *slots[VMM_MAX_MEMSLOTS];
 	struct vmm_vcpu *vcpus[VMM_MAX_VCPUS];
 	unsigned int nr_vcpus;
 	void *priv;               /* backend state (nested page tables ...) */
+
+	/*
+	 * Guest memory follows the owner's address space (mem.c): the MMU
+	 * notifier unmaps what the host unmaps. mmu_lock (never held across
+	 * sleeping) guards the nested tables, the table cache, the two
+	 * invalidation counts, and slot changes (which also take ->lock, so
+	 * either lock is enough to read the slots).
+	 */
+	struct mmu_notifier mmu_notifier;
+	spinlock_t mmu_lock;
+	unsigned long mmu_invalidate_seq;  /* +1 after each invalidation */
+	long mmu_invalidate_in_progress;   /* started, not yet ended */
+	struct vmm_table_cache tables;
 };
 
 /* Where a vCPU is, for kicks: see vmm_vcpu_kick(). */
@@ -232,11 +258,14 @@ void vmm_vm_put(struct vmm_vm *vm);
 int vmm_vm_check_extension(long cap);
 
 /* mem.c */
+/* KVM_CREATE_VM: follow current->mm; VM teardown: stop, drop everything. */
+int vmm_mmu_init(struct vmm_vm *vm);
+void vmm_mmu_destroy(struct vmm_vm *vm);
 int vmm_set_memory_region(struct vmm_vm *vm,
 			  const struct kvm_userspace_memory_region *mem);
-void vmm_memslots_free(struct vmm_vm *vm);
 int vmm_handle_npf(struct vmm_vcpu *vcpu, const struct vmm_exit *exit);
-void vmm_release_guest_page(u64 hpa);
+/* The backend's unmap tells what each cleared leaf mapped (mmu_lock held). */
+void vmm_guest_page_unmapped(u64 hpa, bool writable, bool young);
 
 int vmm_read_guest(struct vmm_vm *vm, u64 gpa, void *buf, unsigned int len);
 int vmm_write_guest(struct vmm_vm *vm, u64 gpa, const void *buf,

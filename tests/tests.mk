@@ -7,6 +7,9 @@
 #   tests/abi/abi-test     the cmocka ABI suite
 #   tests/abi/robust-test  the cmocka robustness suite (hostile guests,
 #                          malformed ioctls, FPU isolation, teardown)
+#   tests/abi/mem-test     the cmocka guest-memory suite: the guest sees what
+#                          its VMM sees after munmap, MADV_DONTNEED, mremap,
+#                          fork; --bench-touch times faulting in fresh pages
 #   tests/bench/exits-bench  exit round-trip benchmark: PIO, MMIO, CPUID
 #                          (tests/bench/exits runs it on vmm.ko and kvm-amd)
 #   tests/guests/hello     the first-guest demo
@@ -30,6 +33,8 @@ GUEST_PAYLOADS += probe exceptions irq irq_rm fpu xsave string_io \
 		  string_io_rm mmio_emul mmio_rm rom mmio_pm debugregs
 # Robustness suite and exit benchmarks.
 GUEST_PAYLOADS += fpu_loop hostile_lm hostile_rm mmio_loop cpuid_loop
+# Guest memory coherence (mem-test).
+GUEST_PAYLOADS += mem_probe
 # Must equal KT_CODE_GPA in tests/lib/guest-layout.h.
 GUEST_CODE_GPA := 0x1000
 
@@ -50,10 +55,11 @@ TEST_BUILD = $(CC) $(CFLAGS) $(TEST_CPPFLAGS) -Wa,-I,$(T_GUESTS)
 
 ABI_TEST := $(TESTS_DIR)/abi/abi-test
 ROBUST_TEST := $(TESTS_DIR)/abi/robust-test
+MEM_TEST := $(TESTS_DIR)/abi/mem-test
 EXITS_BENCH := $(TESTS_DIR)/bench/exits-bench
 HELLO := $(T_GUESTS)/hello
 
-TEST_PROGS += $(ABI_TEST) $(ROBUST_TEST) $(EXITS_BENCH) $(HELLO)
+TEST_PROGS += $(ABI_TEST) $(ROBUST_TEST) $(MEM_TEST) $(EXITS_BENCH) $(HELLO)
 
 # --- guest payloads ---------------------------------------------------------
 
@@ -79,6 +85,9 @@ $(GUEST_SYMBOLS): $(GUEST_ELFS)
 $(ABI_TEST): $(TESTS_DIR)/abi/abi-test.c $(TEST_COMMON_DEPS)
 	$(TEST_BUILD) -pthread -o $@ $< $(TEST_COMMON_SRCS) -lcmocka
 
+$(MEM_TEST): $(TESTS_DIR)/abi/mem-test.c $(TEST_COMMON_DEPS)
+	$(TEST_BUILD) -pthread -o $@ $< $(TEST_COMMON_SRCS) -lcmocka
+
 $(ROBUST_TEST): $(TESTS_DIR)/abi/robust-test.c $(TESTS_DIR)/abi/fpu-host.S \
 		$(TESTS_DIR)/abi/fpu-host.h $(T_GUESTS)/robust-abi.h \
 		$(TEST_COMMON_DEPS)
@@ -97,7 +106,7 @@ $(HELLO): $(T_GUESTS)/hello.c $(TEST_COMMON_DEPS)
 
 # --- cleaning ---------------------------------------------------------------
 
-TEST_CLEAN_FILES := $(ABI_TEST) $(ROBUST_TEST) $(EXITS_BENCH) $(HELLO) \
+TEST_CLEAN_FILES := $(ABI_TEST) $(ROBUST_TEST) $(MEM_TEST) $(EXITS_BENCH) $(HELLO) \
 		    $(GUEST_SYMBOLS) $(GUEST_ELFS) $(GUEST_BINS)
 
 .PHONY: tests-clean clean

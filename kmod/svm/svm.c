@@ -248,14 +248,23 @@ static u64 svm_max_gpa(struct vmm_vm *vm)
 	return min(npt_max_gpa(to_npt(vm)), phys);
 }
 
-static int svm_map_page(struct vmm_vm *vm, u64 gpa, u64 hpa, bool writable)
+static int svm_map_page(struct vmm_vm *vm, u64 gpa, u64 hpa, bool writable,
+			struct vmm_table_cache *tables)
 {
-	return npt_map_4k(to_npt(vm), gpa, hpa, writable);
+	return npt_map_4k(to_npt(vm), gpa, hpa, writable, tables);
 }
 
-static void svm_unmap_range(struct vmm_vm *vm, u64 gpa, u64 size)
+static bool svm_unmap_range(struct vmm_vm *vm, u64 gpa, u64 size)
 {
-	npt_unmap_range(to_npt(vm), gpa, size, vmm_release_guest_page);
+	return npt_walk_range(to_npt(vm), gpa, size, NPT_WALK_UNMAP,
+			      vmm_guest_page_unmapped);
+}
+
+static bool svm_age_range(struct vmm_vm *vm, u64 gpa, u64 size, bool clear)
+{
+	return npt_walk_range(to_npt(vm), gpa, size,
+			      clear ? NPT_WALK_CLEAR_YOUNG : NPT_WALK_TEST_YOUNG,
+			      NULL);
 }
 
 /* --- the VMCB ------------------------------------------------------------ */
@@ -961,6 +970,7 @@ const struct vmm_backend vmm_svm_backend = {
 	.max_gpa = svm_max_gpa,
 	.map_page = svm_map_page,
 	.unmap_range = svm_unmap_range,
+	.age_range = svm_age_range,
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_free = svm_vcpu_free,
 	.vcpu_reset = svm_vcpu_reset,

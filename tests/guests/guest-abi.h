@@ -17,6 +17,26 @@
 #define KT_U64(x) x
 #else
 #define KT_U64(x) x##ULL
+/* mem_probe.S: 32-bit protected mode, for mem-test (guest memory follows
+ * the VMM's address space).  mem_probe: a command loop; IN (dword) a
+ * command from MEM_PORT_CMD and an address from MEM_PORT_ARG, then
+ *   MEM_CMD_READ            -> OUT (dword, MEM_PORT_RESULT) the dword there
+ *   MEM_CMD_WRITE  value    -> store the dword, OUT MEM_DONE
+ *   MEM_CMD_TOUCH  npages   -> write a byte into each of npages pages from
+ *                              the address on, OUT MEM_DONE
+ * mem_toucher: for ever, over the EDX pages from ESI: read the dword at
+ * offset 0 of each page and store the pass number (EBX, from 0) at
+ * MEM_TOUCHER_OFFSET; ECX is the page index within the pass.  No exit of
+ * its own. */
+#define MEM_PORT_CMD		0xa8
+#define MEM_PORT_ARG		0xa9
+#define MEM_PORT_RESULT		0xaa
+#define MEM_CMD_READ		1
+#define MEM_CMD_WRITE		2
+#define MEM_CMD_TOUCH		3
+#define MEM_DONE		0xd09e
+#define MEM_TOUCHER_OFFSET	0x800
+
 #endif
 
 /* rm_io.S: real mode, OUT byte/word/dword, IN word, OUT (3 * in + 7). */
@@ -272,5 +292,25 @@
 #define DR_DONE			0xd0e
 #define ROM_WRITE_VALUE		0x0badc0de
 #define ROM_CODE_OFFSET		0x100
+
+/* mem_probe.S: 32-bit protected mode, for mem-test (guest memory follows
+ * the VMM's address space).  mem_probe: a command loop; IN (dword) a
+ * command from MEM_PORT_CMD and an address from MEM_PORT_ARG, then
+ *   MEM_CMD_READ            -> OUT (dword, MEM_PORT_RESULT) the dword there
+ *   MEM_CMD_WRITE  value    -> store the dword, OUT MEM_DONE
+ *   MEM_CMD_TOUCH  npages   -> write a byte into each of npages pages from
+ *                              the address on, OUT MEM_DONE
+ * mem_toucher: for ever, over the EDX pages from ESI: read the dword at
+ * offset 0 of each page and store the pass number (EBX, from 0) at
+ * MEM_TOUCHER_OFFSET; ECX is the page index within the pass.  No exit of
+ * its own. */
+#define MEM_PORT_CMD		0xa8
+#define MEM_PORT_ARG		0xa9
+#define MEM_PORT_RESULT		0xaa
+#define MEM_CMD_READ		1
+#define MEM_CMD_WRITE		2
+#define MEM_CMD_TOUCH		3
+#define MEM_DONE		0xd09e
+#define MEM_TOUCHER_OFFSET	0x800
 
 #endif

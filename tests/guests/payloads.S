@@ -45,5 +45,6 @@ guest_\name\()_end:
 	payload	hostile_rm
 	payload	mmio_loop
 	payload	cpuid_loop
+	payload	mem_probe
 
 	.section .note.GNU-stack, "", @progbits
