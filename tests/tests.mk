@@ -59,7 +59,9 @@ MEM_TEST := $(TESTS_DIR)/abi/mem-test
 EXITS_BENCH := $(TESTS_DIR)/bench/exits-bench
 HELLO := $(T_GUESTS)/hello
 
-TEST_PROGS += $(ABI_TEST) $(ROBUST_TEST) $(MEM_TEST) $(EXITS_BENCH) $(HELLO)
+SVM_OFF_TEST := $(TESTS_DIR)/abi/svm-off
+
+TEST_PROGS += $(ABI_TEST) $(ROBUST_TEST) $(MEM_TEST) $(SVM_OFF_TEST) $(EXITS_BENCH) $(HELLO)
 
 # --- guest payloads ---------------------------------------------------------
 
@@ -94,6 +96,9 @@ $(ROBUST_TEST): $(TESTS_DIR)/abi/robust-test.c $(TESTS_DIR)/abi/fpu-host.S \
 	$(TEST_BUILD) -I$(TESTS_DIR)/abi -pthread -o $@ $< \
 		$(TESTS_DIR)/abi/fpu-host.S $(TEST_COMMON_SRCS) -lcmocka
 
+$(SVM_OFF_TEST): $(TESTS_DIR)/abi/svm-off.c $(TEST_COMMON_DEPS)
+	$(TEST_BUILD) -pthread -o $@ $< $(TEST_COMMON_SRCS)
+
 $(EXITS_BENCH): $(TESTS_DIR)/bench/exits-bench.c $(TEST_COMMON_DEPS)
 	$(TEST_BUILD) -o $@ $< $(TEST_COMMON_SRCS)
 
@@ -106,7 +111,8 @@ $(HELLO): $(T_GUESTS)/hello.c $(TEST_COMMON_DEPS)
 
 # --- cleaning ---------------------------------------------------------------
 
-TEST_CLEAN_FILES := $(ABI_TEST) $(ROBUST_TEST) $(MEM_TEST) $(EXITS_BENCH) $(HELLO) \
+TEST_CLEAN_FILES := $(ABI_TEST) $(ROBUST_TEST) $(MEM_TEST) $(SVM_OFF_TEST) \
+		    $(EXITS_BENCH) $(HELLO) \
 		    $(GUEST_SYMBOLS) $(GUEST_ELFS) $(GUEST_BINS)
 
 .PHONY: tests-clean clean
