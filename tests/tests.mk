@@ -7,6 +7,8 @@
 #   tests/abi/abi-test     the cmocka ABI suite
 #   tests/abi/robust-test  the cmocka robustness suite (hostile guests,
 #                          malformed ioctls, FPU isolation, teardown)
+#   tests/abi/ioctl-fuzz   the seeded multi-threaded ioctl fuzzer
+#                          (tests/abi/fuzz-check runs it)
 #   tests/bench/exits-bench  exit round-trip benchmark: PIO, MMIO, CPUID
 #                          (tests/bench/exits runs it on vmm.ko and kvm-amd)
 #   tests/guests/hello     the first-guest demo
@@ -50,10 +52,11 @@ TEST_BUILD = $(CC) $(CFLAGS) $(TEST_CPPFLAGS) -Wa,-I,$(T_GUESTS)
 
 ABI_TEST := $(TESTS_DIR)/abi/abi-test
 ROBUST_TEST := $(TESTS_DIR)/abi/robust-test
+IOCTL_FUZZ := $(TESTS_DIR)/abi/ioctl-fuzz
 EXITS_BENCH := $(TESTS_DIR)/bench/exits-bench
 HELLO := $(T_GUESTS)/hello
 
-TEST_PROGS += $(ABI_TEST) $(ROBUST_TEST) $(EXITS_BENCH) $(HELLO)
+TEST_PROGS += $(ABI_TEST) $(ROBUST_TEST) $(IOCTL_FUZZ) $(EXITS_BENCH) $(HELLO)
 
 # --- guest payloads ---------------------------------------------------------
 
@@ -85,6 +88,9 @@ $(ROBUST_TEST): $(TESTS_DIR)/abi/robust-test.c $(TESTS_DIR)/abi/fpu-host.S \
 	$(TEST_BUILD) -I$(TESTS_DIR)/abi -pthread -o $@ $< \
 		$(TESTS_DIR)/abi/fpu-host.S $(TEST_COMMON_SRCS) -lcmocka
 
+$(IOCTL_FUZZ): $(TESTS_DIR)/abi/ioctl-fuzz.c $(TEST_COMMON_DEPS)
+	$(TEST_BUILD) -pthread -o $@ $< $(TEST_COMMON_SRCS)
+
 $(EXITS_BENCH): $(TESTS_DIR)/bench/exits-bench.c $(TEST_COMMON_DEPS)
 	$(TEST_BUILD) -o $@ $< $(TEST_COMMON_SRCS)
 
@@ -97,7 +103,8 @@ $(HELLO): $(T_GUESTS)/hello.c $(TEST_COMMON_DEPS)
 
 # --- cleaning ---------------------------------------------------------------
 
-TEST_CLEAN_FILES := $(ABI_TEST) $(ROBUST_TEST) $(EXITS_BENCH) $(HELLO) \
+TEST_CLEAN_FILES := $(ABI_TEST) $(ROBUST_TEST) $(IOCTL_FUZZ) $(EXITS_BENCH) \
+		    $(HELLO) \
 		    $(GUEST_SYMBOLS) $(GUEST_ELFS) $(GUEST_BINS)
 
 .PHONY: tests-clean clean
