@@ -886,6 +886,21 @@ static void fuzz_memslot(struct fuzzer *f)
 		r.userspace_addr = rng_below(s, 16) * PAGE; /* below mmap_min_addr */
 		break;
 	}
+	/* A range that starts in our memory must end there too, or be too
+	 * big or misaligned to be accepted: otherwise the guest would write
+	 * into whatever this process has mapped next to it. */
+	if (r.userspace_addr >= (uintptr_t)w.slot0 &&
+	    r.userspace_addr < (uintptr_t)w.slot0 + SLOT0_SIZE &&
+	    !(r.memory_size & (PAGE - 1)) && r.memory_size < (1ull << 45) &&
+	    r.memory_size > (uintptr_t)w.slot0 + SLOT0_SIZE - r.userspace_addr)
+		r.memory_size = (uintptr_t)w.slot0 + SLOT0_SIZE -
+				r.userspace_addr;
+	if (r.userspace_addr >= (uintptr_t)bad.base &&
+	    r.userspace_addr < (uintptr_t)bad.base + 5 * PAGE &&
+	    !(r.memory_size & (PAGE - 1)) && r.memory_size < (1ull << 45) &&
+	    r.memory_size > (uintptr_t)bad.base + 5 * PAGE - r.userspace_addr)
+		r.memory_size = (uintptr_t)bad.base + 5 * PAGE -
+				r.userspace_addr;
 	fz_ioctl(f->t, "KVM_SET_USER_MEMORY_REGION (absurd)", w.vm.fd,
 		 KVM_SET_USER_MEMORY_REGION,
 		 (unsigned long)rng_pointer(s, &r, sizeof(r)));
