@@ -12,11 +12,16 @@
  * touches).  It never expects particular errnos: KVM's are not the point.
  *
  * Usage: ioctl-fuzz [--seed N] [--seconds S] [--threads T] [--round S]
+ *                   [--skip LETTERS]
  *   --seed     first value of every PRNG (default: from the clock; printed)
  *   --seconds  total running time (default 20)
  *   --threads  fuzzing threads on the shared VM (default 4, at most 16)
  *   --round    seconds per round: each round builds a fresh VM and tears it
  *              down at the end (default 4)
+ *   --skip     operation classes to leave out, to narrow a failure down:
+ *              r KVM_RUN, v vCPU ioctls, m VM ioctls and memslots, s system
+ *              ioctls, x random numbers, c vCPU close, C VM close, p slot
+ *              memory replaced, f fork, t transient VMs, i invariants
  * Exit status: 0 fine, 1 an invariant broke, 2 an ioctl hung (the message
  * names the thread, the ioctl and the seed), 3 setup failed.
  *
@@ -153,7 +158,8 @@ static struct {
 	double round_seconds;
 	int threads;
 	const char *device;
-} opt = { .seconds = 20, .round_seconds = 4, .threads = 4 };
+	const char *skip;	/* operation classes left out (bisecting) */
+} opt = { .skip = "", .seconds = 20, .round_seconds = 4, .threads = 4 };
 
 struct thread_status {
 	atomic_llong since_ms;		/* 0: between operations */
@@ -1516,6 +1522,21 @@ static void start_kick_timer(struct fuzzer *f)
 	}
 }
 
+/* The letter --skip names the operation class chosen by k with. */
+static char op_letter(uint64_t k)
+{
+	static const struct { uint64_t below; char letter; } classes[] = {
+		{ 280, 'r' }, { 530, 'v' }, { 680, 'm' }, { 730, 's' },
+		{ 800, 'x' }, { 830, 'c' }, { 836, 'C' }, { 880, 'p' },
+		{ 885, 'f' }, { 905, 't' }, { 1000, 'i' },
+	};
+
+	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (k < classes[i].below)
+			return classes[i].letter;
+	return 'i';
+}
+
 static void *fuzzer_main(void *arg)
 {
 	struct fuzzer *f = arg;
@@ -1528,6 +1549,8 @@ static void *fuzzer_main(void *arg)
 	while (!atomic_load(&stop_threads)) {
 		uint64_t k = rng_below(&f->rng, 1000);
 
+		if (strchr(opt.skip, op_letter(k)))
+			continue;
 		if (k < 280)
 			fuzz_run(f);
 		else if (k < 530)
@@ -1580,7 +1603,7 @@ static long module_refcount(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: ioctl-fuzz [--seed N] [--seconds S] "
-		"[--threads T] [--round S]\n");
+		"[--threads T] [--round S] [--skip LETTERS]\n");
 	exit(3);
 }
 
@@ -1600,6 +1623,8 @@ static void parse_options(int argc, char **argv)
 			opt.seconds = atof(argv[++i]);
 		} else if (!strcmp(a, "--threads")) {
 			opt.threads = atoi(argv[++i]);
+		} else if (!strcmp(a, "--skip")) {
+			opt.skip = argv[++i];
 		} else if (!strcmp(a, "--round")) {
 			opt.round_seconds = atof(argv[++i]);
 		} else {
@@ -1696,6 +1721,12 @@ int main(int argc, char **argv)
 				     "use count is %ld, was %ld", round, now,
 				     refcount);
 		}
+		/* Progress, and a sign of life of the host's console and files:
+		 * memory corruption has broken them before. */
+		if (round % 8 == 7)
+			printf("ioctl-fuzz: %d rounds, %.0f s, %lu ioctls\n",
+			       round + 1, (monotonic_ms() - start) / 1000.0,
+			       atomic_load(&stats.ioctls));
 		round++;
 	}
 
