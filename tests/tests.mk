@@ -10,6 +10,8 @@
 #   tests/abi/mem-test     the cmocka guest-memory suite: the guest sees what
 #                          its VMM sees after munmap, MADV_DONTNEED, mremap,
 #                          fork; --bench-touch times faulting in fresh pages
+#   tests/abi/ioctl-fuzz   the seeded multi-threaded ioctl fuzzer
+#                          (tests/abi/fuzz-check runs it)
 #   tests/bench/exits-bench  exit round-trip benchmark: PIO, MMIO, CPUID
 #                          (tests/bench/exits runs it on vmm.ko and kvm-amd)
 #   tests/guests/hello     the first-guest demo
@@ -56,12 +58,13 @@ TEST_BUILD = $(CC) $(CFLAGS) $(TEST_CPPFLAGS) -Wa,-I,$(T_GUESTS)
 ABI_TEST := $(TESTS_DIR)/abi/abi-test
 ROBUST_TEST := $(TESTS_DIR)/abi/robust-test
 MEM_TEST := $(TESTS_DIR)/abi/mem-test
+SVM_OFF_TEST := $(TESTS_DIR)/abi/svm-off
+IOCTL_FUZZ := $(TESTS_DIR)/abi/ioctl-fuzz
 EXITS_BENCH := $(TESTS_DIR)/bench/exits-bench
 HELLO := $(T_GUESTS)/hello
 
-SVM_OFF_TEST := $(TESTS_DIR)/abi/svm-off
-
-TEST_PROGS += $(ABI_TEST) $(ROBUST_TEST) $(MEM_TEST) $(SVM_OFF_TEST) $(EXITS_BENCH) $(HELLO)
+TEST_PROGS += $(ABI_TEST) $(ROBUST_TEST) $(MEM_TEST) $(SVM_OFF_TEST) \
+	      $(IOCTL_FUZZ) $(EXITS_BENCH) $(HELLO)
 
 # --- guest payloads ---------------------------------------------------------
 
@@ -99,6 +102,9 @@ $(ROBUST_TEST): $(TESTS_DIR)/abi/robust-test.c $(TESTS_DIR)/abi/fpu-host.S \
 $(SVM_OFF_TEST): $(TESTS_DIR)/abi/svm-off.c $(TEST_COMMON_DEPS)
 	$(TEST_BUILD) -pthread -o $@ $< $(TEST_COMMON_SRCS)
 
+$(IOCTL_FUZZ): $(TESTS_DIR)/abi/ioctl-fuzz.c $(TEST_COMMON_DEPS)
+	$(TEST_BUILD) -pthread -o $@ $< $(TEST_COMMON_SRCS)
+
 $(EXITS_BENCH): $(TESTS_DIR)/bench/exits-bench.c $(TEST_COMMON_DEPS)
 	$(TEST_BUILD) -o $@ $< $(TEST_COMMON_SRCS)
 
@@ -112,7 +118,7 @@ $(HELLO): $(T_GUESTS)/hello.c $(TEST_COMMON_DEPS)
 # --- cleaning ---------------------------------------------------------------
 
 TEST_CLEAN_FILES := $(ABI_TEST) $(ROBUST_TEST) $(MEM_TEST) $(SVM_OFF_TEST) \
-		    $(EXITS_BENCH) $(HELLO) \
+		    $(IOCTL_FUZZ) $(EXITS_BENCH) $(HELLO) \
 		    $(GUEST_SYMBOLS) $(GUEST_ELFS) $(GUEST_BINS)
 
 .PHONY: tests-clean clean
