@@ -84,6 +84,7 @@ struct vmm_pending_mmio {
 
 /* The guest's CPUID table (KVM_SET_CPUID2). */
 struct vmm_cpuid {
+	bool set;     /* KVM_SET_CPUID2 was called (KVM checks CR4 against it) */
 	u32 nent;
 	struct kvm_cpuid_entry2 *entries;
 };
@@ -129,6 +130,9 @@ struct vmm_vcpu {
 	struct vmm_pending_mmio mmio;
 	struct fpu_guest guest_fpu;
 	u64 xcr0;                 /* the guest's XCR0 (XSETBV, KVM_SET_XCRS) */
+	u32 pkru;                 /* the guest's PKRU while it is not loaded */
+	u32 host_pkru;            /* this thread's, while the guest runs */
+	bool pkru_loaded;         /* the guest's was loaded for this entry */
 	struct vmm_cpuid cpuid;
 	struct vmm_msrs msrs;
 	/* Scratch copy of the special registers for emulation (string I/O,
@@ -172,6 +176,7 @@ enum vmm_exit_reason {
 	VMM_EXIT_IRQ_WINDOW,  /* the guest can take an interrupt now */
 	VMM_EXIT_IRET,        /* the guest runs IRET: end of an NMI handler */
 	VMM_EXIT_DB,          /* a debug trap (#DB), intercepted */
+	VMM_EXIT_CR,          /* a control-register access, intercepted */
 	VMM_EXIT_UNHANDLED,   /* anything not handled yet */
 };
 
@@ -197,6 +202,10 @@ struct vmm_exit {
 			bool write;
 			u64 next_rip;
 		} msr;
+		struct {
+			u8 cr;        /* 0, 4 or 8 */
+			bool write;   /* else a read */
+		} cr;
 		struct {
 			u64 gpa;
 			bool present; /* a mapping existed: protection fault */
@@ -243,6 +252,8 @@ int vmm_handle_cpuid(struct vmm_vcpu *vcpu, const struct vmm_exit *exit);
 u64 vmm_supported_xcr0(void);
 u64 vmm_guest_supported_xcr0(const struct vmm_vcpu *vcpu);
 u8 vmm_guest_maxphyaddr(const struct vmm_vcpu *vcpu);
+u64 vmm_guest_cr4_reserved(const struct vmm_vcpu *vcpu);
+bool vmm_guest_has_pcid(const struct vmm_vcpu *vcpu);
 void vmm_cpuid_free(struct vmm_vcpu *vcpu);
 
 /* msr.c */
@@ -280,6 +291,9 @@ int vmm_translate(struct vmm_vcpu *vcpu, const struct kvm_sregs *sregs,
 unsigned int vmm_fetch_insn(struct vmm_vcpu *vcpu,
 			    const struct kvm_sregs *sregs, u8 *buf,
 			    unsigned int max);
+
+/* cr.c: MOV to/from CRn, LMSW, CLTS */
+int vmm_handle_cr(struct vmm_vcpu *vcpu, const struct vmm_exit *exit);
 
 /* fpu.c */
 long vmm_fpu_ioctl(struct vmm_vcpu *vcpu, unsigned int ioctl,
