@@ -30,6 +30,8 @@ GUEST_PAYLOADS += probe exceptions irq irq_rm fpu xsave string_io \
 		  string_io_rm mmio_emul mmio_rm rom mmio_pm
 # Robustness suite and exit benchmarks.
 GUEST_PAYLOADS += fpu_loop hostile_lm hostile_rm mmio_loop cpuid_loop
+# Control-register intercepts (abi-test).
+GUEST_PAYLOADS += cr_rm
 # Must equal KT_CODE_GPA in tests/lib/guest-layout.h.
 GUEST_CODE_GPA := 0x1000
 

@@ -44,5 +44,6 @@ guest_\name\()_end:
 	payload	hostile_rm
 	payload	mmio_loop
 	payload	cpuid_loop
+	payload	cr_rm
 
 	.section .note.GNU-stack, "", @progbits

@@ -52,5 +52,6 @@ DECLARE_PAYLOAD(hostile_lm);
 DECLARE_PAYLOAD(hostile_rm);
 DECLARE_PAYLOAD(mmio_loop);
 DECLARE_PAYLOAD(cpuid_loop);
+DECLARE_PAYLOAD(cr_rm);
 
 #endif
