@@ -35,7 +35,7 @@ USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h)
 # Unit tests (cmocka), no hypervisor needed: the module's pure logic
 # (test-sregs, the instruction emulator and page walker: test-emulate,
 # test-paging; the same cases also run as KUnit: make kunit), the config parser, the device model on fake buses.
-UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-paging \
+UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-cregs tests/unit/test-paging \
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
 		i8259 i8254 rtc uart i8042 fwcfg chardev block worker atapi ide)
 
@@ -67,6 +67,9 @@ X86_PURE_DEPS := kmod/x86/emulate.c kmod/x86/emulate.h kmod/x86/paging.c \
 	kmod/x86/paging.h $(wildcard include/vmm/*.h)
 tests/unit/test-emulate: tests/unit/test_emulate.c tests/unit/emulate_cases.h tests/unit/emulate_check.h $(X86_PURE_DEPS)
 	$(CC) $(CFLAGS) -Ikmod/x86 -o $@ tests/unit/test_emulate.c kmod/x86/emulate.c -lcmocka
+
+tests/unit/test-cregs: tests/unit/test_cregs.c tests/unit/cr_cases.h kmod/x86/cregs.c kmod/x86/cregs.h $(X86_PURE_DEPS)
+	$(CC) $(CFLAGS) -Ikmod/x86 -o $@ tests/unit/test_cregs.c kmod/x86/cregs.c kmod/x86/emulate.c -lcmocka
 
 tests/unit/test-paging: tests/unit/test_paging.c tests/unit/paging_cases.h $(X86_PURE_DEPS)
 	$(CC) $(CFLAGS) -Ikmod/x86 -o $@ tests/unit/test_paging.c kmod/x86/paging.c -lcmocka

@@ -44,6 +44,12 @@
 	OP(void, flush_guest_tlb, (struct vmm_vcpu *vcpu))                    \
 	/* CR4 as the guest has it (CPUID's OSXSAVE bit follows it). */       \
 	OP(u64, get_cr4, (struct vmm_vcpu *vcpu))                             \
+	/* Control-register writes the guest made, checked by cr.c: CR0     \
+	 * with the EFER it implies (LMA follows PG), CR4 as the guest sees \
+	 * it (the backend keeps what the host needs, e.g. MCE), CR8. */     \
+	OP(void, set_cr0, (struct vmm_vcpu *vcpu, u64 cr0, u64 efer))         \
+	OP(void, set_cr4, (struct vmm_vcpu *vcpu, u64 cr4))                   \
+	OP(void, set_cr8, (struct vmm_vcpu *vcpu, u64 cr8))                   \
 	/* MSRs the CPU switches itself (EFER, SYSCALL/SYSENTER, FS/GS       \
 	 * bases, PAT): 0, -EINVAL (a value the guest gets #GP for), or      \
 	 * -ENOENT (not the backend's). */                                    \

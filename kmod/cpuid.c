@@ -10,8 +10,9 @@
  * MONITOR/MWAIT (intercepted), no x2APIC or TSC deadline (no in-kernel
  * APIC), no PMU, no machine-check architecture (no MCE MSRs emulated), no
  * RDTSCP/RDPID (TSC_AUX is not switched), no speculation-control MSRs, no
- * PKU and no XSAVES (PKRU and IA32_XSS are not switched), and XSAVE limited
- * to x87/SSE/AVX state.
+ * XSAVES (IA32_XSS is not switched), and XSAVE limited to x87/SSE/AVX and
+ * PKRU state. PKU is offered when the host itself runs with it (OSPKE):
+ * PKRU is switched around VMRUN (fpu.c).
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -21,12 +22,14 @@
 #include <asm/processor.h>
 
 #include "backend.h"
+#include "x86/cregs.h"
 
 #define VMM_MAX_CPUID_ENTRIES 256 /* KVM_MAX_CPUID_ENTRIES */
 #define BIT32(n) (1u << (n))
 
-/* XCR0 bits (SDM vol. 1, 13.3): x87, SSE, AVX. */
-#define XFEATURES_GUEST 0x7ull
+/* XCR0 bits (SDM vol. 1, 13.3): x87, SSE, AVX, PKRU (9). */
+#define XFEATURE_PKRU (1ull << 9)
+#define XFEATURES_GUEST (0x7ull | XFEATURE_PKRU)
 
 /* CPUID.1:ECX (SDM vol. 2A, Table 3-10) */
 #define LEAF1_ECX_KEEP (BIT32(0) /* SSE3 */ | BIT32(1) /* PCLMULQDQ */ | \
@@ -34,6 +37,8 @@
 	BIT32(19) /* SSE4.1 */ | BIT32(20) /* SSE4.2 */ | BIT32(22) /* MOVBE */ | \
 	BIT32(23) /* POPCNT */ | BIT32(25) /* AES */ | BIT32(26) /* XSAVE */ | \
 	BIT32(28) /* AVX */ | BIT32(29) /* F16C */ | BIT32(30) /* RDRAND */)
+#define LEAF1_ECX_VMX BIT32(5)
+#define LEAF1_ECX_PCID BIT32(17)
 #define LEAF1_ECX_XSAVE BIT32(26)
 #define LEAF1_ECX_OSXSAVE BIT32(27)
 #define LEAF1_ECX_AVX BIT32(28)
@@ -54,7 +59,14 @@
 	BIT32(20) /* SMAP */ | BIT32(23) /* CLFLUSHOPT */ | \
 	BIT32(24) /* CLWB */ | BIT32(29) /* SHA */)
 #define LEAF7_EBX_AVX2 BIT32(5)
+#define LEAF7_EBX_FSGSBASE BIT32(0)
+#define LEAF7_EBX_SMEP BIT32(7)
+#define LEAF7_EBX_SMAP BIT32(20)
 #define LEAF7_ECX_KEEP (BIT32(9) /* VAES */ | BIT32(10) /* VPCLMULQDQ */)
+#define LEAF7_ECX_UMIP BIT32(2)
+#define LEAF7_ECX_PKU BIT32(3)
+#define LEAF7_ECX_OSPKE BIT32(4)
+#define LEAF7_ECX_LA57 BIT32(16)
 #define LEAF7_EDX_KEEP (BIT32(4) /* FSRM */)
 /* CPUID.(0xd,1):EAX: XSAVEOPT, XSAVEC, XGETBV with ECX=1; not XSAVES. */
 #define LEAFD1_EAX_KEEP (BIT32(0) | BIT32(1) | BIT32(2))
@@ -78,10 +90,21 @@ static u64 host_xcr0(void)
 	return boot_cpu_has(X86_FEATURE_OSXSAVE) ? xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
 }
 
-/* The XCR0 bits a guest may set: x87/SSE/AVX that the host has on. */
+/* The host runs with protection keys: PKRU can be switched (fpu.c). */
+static bool host_pku(void)
+{
+	return boot_cpu_has(X86_FEATURE_OSPKE);
+}
+
+/* The XCR0 bits a guest may set: x87/SSE/AVX that the host has on, and
+ * PKRU with PKU (the host's XCR0 has it only with OSPKE). */
 u64 vmm_supported_xcr0(void)
 {
-	return boot_cpu_has(X86_FEATURE_XSAVE) ? host_xcr0() & XFEATURES_GUEST : 0;
+	u64 mask = XFEATURES_GUEST;
+
+	if (!host_pku())
+		mask &= ~XFEATURE_PKRU;
+	return boot_cpu_has(X86_FEATURE_XSAVE) ? host_xcr0() & mask : 0;
 }
 
 struct cpuid_builder {
@@ -160,7 +183,7 @@ static int build_supported(struct cpuid_builder *b)
 		e->ebx &= LEAF7_EBX_KEEP;
 		if (!(xcr0 & 4))
 			e->ebx &= ~LEAF7_EBX_AVX2;
-		e->ecx &= LEAF7_ECX_KEEP;
+		e->ecx &= LEAF7_ECX_KEEP | (host_pku() ? LEAF7_ECX_PKU : 0);
 		e->edx &= LEAF7_EDX_KEEP;
 	}
 	if (max_basic >= 0xd && xcr0) {
@@ -269,6 +292,7 @@ long vmm_set_cpuid2(struct vmm_vcpu *vcpu, struct kvm_cpuid2 __user *arg)
 	kvfree(vcpu->cpuid.entries);
 	vcpu->cpuid.entries = e;
 	vcpu->cpuid.nent = hdr.nent;
+	vcpu->cpuid.set = true;
 	return 0;
 }
 
@@ -347,6 +371,64 @@ u64 vmm_guest_supported_xcr0(const struct vmm_vcpu *vcpu)
 	return (offered & vmm_supported_xcr0()) | 1;
 }
 
+/*
+ * CR4 bits the guest may not set, as KVM decides (__cr4_reserved_bits):
+ * those of features this module does not offer (the supported table of
+ * build_supported: no VMX, PCID, UMIP or LA57), and, once userspace gave
+ * a CPUID table, those of features missing from it.
+ */
+static void supported_cr4_features(struct x86_cr4_features *f)
+{
+	*f = (struct x86_cr4_features){
+		.xsave = vmm_supported_xcr0() != 0,
+		.fsgsbase = boot_cpu_has(X86_FEATURE_FSGSBASE),
+		.smep = boot_cpu_has(X86_FEATURE_SMEP),
+		.smap = boot_cpu_has(X86_FEATURE_SMAP),
+		.pku = host_pku(),
+	};
+}
+
+static void guest_cr4_features(const struct vmm_vcpu *vcpu,
+			       struct x86_cr4_features *f)
+{
+	const struct kvm_cpuid_entry2 *l1 = find(vcpu, 1, 0), *l7 = find(vcpu, 7, 0);
+	u32 ecx1 = l1 ? l1->ecx : 0, ebx7 = l7 ? l7->ebx : 0, ecx7 = l7 ? l7->ecx : 0;
+
+	*f = (struct x86_cr4_features){
+		.xsave = ecx1 & LEAF1_ECX_XSAVE,
+		.pcid = ecx1 & LEAF1_ECX_PCID,
+		.vmx = ecx1 & LEAF1_ECX_VMX,
+		.fsgsbase = ebx7 & LEAF7_EBX_FSGSBASE,
+		.smep = ebx7 & LEAF7_EBX_SMEP,
+		.smap = ebx7 & LEAF7_EBX_SMAP,
+		.umip = ecx7 & LEAF7_ECX_UMIP,
+		.pku = ecx7 & LEAF7_ECX_PKU,
+		.la57 = ecx7 & LEAF7_ECX_LA57,
+	};
+}
+
+u64 vmm_guest_cr4_reserved(const struct vmm_vcpu *vcpu)
+{
+	struct x86_cr4_features f;
+	u64 reserved;
+
+	supported_cr4_features(&f);
+	reserved = x86_cr4_reserved(&f);
+	if (vcpu->cpuid.set) {
+		guest_cr4_features(vcpu, &f);
+		reserved |= x86_cr4_reserved(&f);
+	}
+	return reserved;
+}
+
+/* Setting CR4.PCIDE needs PCID in the guest's CPUID, table or not. */
+bool vmm_guest_has_pcid(const struct vmm_vcpu *vcpu)
+{
+	const struct kvm_cpuid_entry2 *l1 = find(vcpu, 1, 0);
+
+	return l1 && (l1->ecx & LEAF1_ECX_PCID);
+}
+
 static bool vendor_amd(const struct kvm_cpuid_entry2 *leaf0)
 {
 	/* "AuthenticAMD", "HygonGenuine" in EBX EDX ECX */
@@ -384,7 +466,8 @@ static const struct kvm_cpuid_entry2 *out_of_range(const struct vmm_vcpu *vcpu,
 
 /*
  * The guest's CPUID: its table, with the bits that follow the vCPU's
- * state made live as on hardware: OSXSAVE mirrors CR4.OSXSAVE, APIC
+ * state made live as on hardware: OSXSAVE mirrors CR4.OSXSAVE, OSPKE
+ * mirrors CR4.PKE (SDM vol. 2A, CPUID leaf 7), APIC
  * disappears while IA32_APIC_BASE has the APIC disabled (SDM vol. 3,
  * 10.4.3), and the XSAVE size follows XCR0. A leaf not in the table reads
  * as zeros.
@@ -412,6 +495,14 @@ int vmm_handle_cpuid(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 			ecx |= LEAF1_ECX_OSXSAVE;
 		if (!(vcpu->apic_base & APIC_BASE_ENABLE))
 			edx &= ~LEAF1_EDX_APIC;
+		break;
+	case 7:
+		if (index != 0)
+			break;
+		ecx &= ~LEAF7_ECX_OSPKE;
+		if ((ecx & LEAF7_ECX_PKU) &&
+		    (vmm_backend->get_cr4(vcpu) & CR4_PKE))
+			ecx |= LEAF7_ECX_OSPKE;
 		break;
 	case 0xd:
 		if (e && index == 0)

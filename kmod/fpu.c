@@ -7,8 +7,16 @@
  * the guest's value is loaded right before VMRUN and the host's right after
  * (SDM vol. 1, 13.3), with interrupts off in between.
  *
- * Userspace sees the state in the standard (uncompacted) XSAVE format;
- * KVM_GET/SET_FPU are the legacy FXSAVE part of it.
+ * PKRU, the same way: the kernel keeps it per task apart from the XSAVE
+ * state it swaps (a context switch writes the next task's), so the
+ * guest's is loaded right before VMRUN only when it can matter (guest
+ * CR4.PKE or XCR0.PKRU: WRPKRU, XRSTOR) and differs, read back after the
+ * exit and the thread's own put back before interrupts are on again, as
+ * KVM does. Otherwise a guest's WRPKRU would change its VMM thread's
+ * access rights to its own memory.
+ *
+ * Userspace sees the state in the standard (uncompacted) XSAVE format,
+ * PKRU included; KVM_GET/SET_FPU are the legacy FXSAVE part of it.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -17,10 +25,12 @@
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 #include <asm/fpu/xcr.h>
+#include <asm/pkru.h>
 
 #include "backend.h"
 
 #define XFEATURE_FP_SSE 0x3ull
+#define XFEATURE_PKRU_BIT (1ull << 9)
 #define XSAVE_HEADER_OFFSET 512
 
 static bool have_xsave(void)
@@ -50,16 +60,44 @@ void vmm_fpu_setup(void)
 		host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 }
 
-void vmm_load_guest_xcr0(struct vmm_vcpu *vcpu)
+/* The guest can reach PKRU: WRPKRU needs CR4.PKE, XRSTOR XCR0.PKRU. */
+static bool guest_uses_pkru(struct vmm_vcpu *vcpu)
+{
+	return boot_cpu_has(X86_FEATURE_OSPKE) &&
+	       ((vcpu->xcr0 & XFEATURE_PKRU_BIT) ||
+		(vmm_backend->get_cr4(vcpu) & CR4_PKE));
+}
+
+void vmm_load_guest_xsave_state(struct vmm_vcpu *vcpu)
 {
 	if (have_xsave() && vcpu->xcr0 != host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
+	/* Interrupts are off: the thread's PKRU cannot change under us. */
+	if (!boot_cpu_has(X86_FEATURE_OSPKE))
+		return;
+	vcpu->host_pkru = rdpkru();
+	vcpu->pkru_loaded = guest_uses_pkru(vcpu);
+	if (vcpu->pkru_loaded && vcpu->pkru != vcpu->host_pkru)
+		wrpkru(vcpu->pkru);
 }
 
-void vmm_load_host_xcr0(struct vmm_vcpu *vcpu)
+void vmm_load_host_xsave_state(struct vmm_vcpu *vcpu)
 {
 	u64 now;
 
+	/*
+	 * What PKRU holds now is the guest's if it was loaded, or if the
+	 * guest changed it anyway: QEMU's software SVM lets a guest set
+	 * XCR0.PKRU without the XSETBV exit (see below) and XRSTOR it.
+	 */
+	if (boot_cpu_has(X86_FEATURE_OSPKE)) {
+		u32 now_pkru = rdpkru();
+
+		if (vcpu->pkru_loaded || now_pkru != vcpu->host_pkru)
+			vcpu->pkru = now_pkru;
+		if (now_pkru != vcpu->host_pkru)
+			wrpkru(vcpu->host_pkru);
+	}
 	if (!have_xsave())
 		return;
 	/*
@@ -97,17 +135,18 @@ static int get_xsave(struct vmm_vcpu *vcpu, struct kvm_xsave *xs)
 	memset(xs, 0, sizeof(*xs));
 	fpu_copy_guest_fpstate_to_uabi(&vcpu->guest_fpu, xs->region,
 				       sizeof(xs->region),
-				       vmm_supported_xcr0() | XFEATURE_FP_SSE, 0);
+				       vmm_supported_xcr0() | XFEATURE_FP_SSE,
+				       vcpu->pkru);
 	return 0;
 }
 
+/* PKRU comes with the state when its header bit is set; otherwise it
+ * stays as it was (KVM's ABI). */
 static int set_xsave(struct vmm_vcpu *vcpu, const struct kvm_xsave *xs)
 {
-	u32 pkru = 0;
-
 	return fpu_copy_uabi_to_guest_fpstate(&vcpu->guest_fpu, xs->region,
 					      vmm_supported_xcr0() | XFEATURE_FP_SSE,
-					      &pkru);
+					      &vcpu->pkru);
 }
 
 static void fxsave_to_kvm(const struct fxregs_state *fx, struct kvm_fpu *f)

@@ -115,6 +115,8 @@ static int handle_exit(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 		return vmm_handle_msr(vcpu, exit);
 	case VMM_EXIT_XSETBV:
 		return vmm_handle_xsetbv(vcpu, exit);
+	case VMM_EXIT_CR:
+		return vmm_handle_cr(vcpu, exit);
 	case VMM_EXIT_IRQ_WINDOW:
 		/* vmm_inject_events() re-arms it if still wanted. */
 		vmm_backend->set_irq_window(vcpu, false);

@@ -111,6 +111,7 @@ struct vmm_pending_mmio {
 
 /* The guest's CPUID table (KVM_SET_CPUID2). */
 struct vmm_cpuid {
+	bool set;     /* KVM_SET_CPUID2 was called (KVM checks CR4 against it) */
 	u32 nent;
 	struct kvm_cpuid_entry2 *entries;
 };
@@ -157,6 +158,9 @@ struct vmm_vcpu {
 	struct vmm_pending_mmio mmio;
 	struct fpu_guest guest_fpu;
 	u64 xcr0;                 /* the guest's XCR0 (XSETBV, KVM_SET_XCRS) */
+	u32 pkru;                 /* the guest's PKRU while it is not loaded */
+	u32 host_pkru;            /* this thread's, while the guest runs */
+	bool pkru_loaded;         /* the guest's was loaded for this entry */
 	struct vmm_cpuid cpuid;
 	struct vmm_msrs msrs;
 	/* Scratch copy of the special registers for emulation (string I/O,
@@ -209,6 +213,7 @@ enum vmm_exit_reason {
 	VMM_EXIT_DR,          /* MOV to/from a debug register */
 	VMM_EXIT_HW_OFF,      /* virtualization was turned off under the vCPU
 			       * (reboot, emergency shutdown) */
+	VMM_EXIT_CR,          /* a control-register access, intercepted */
 	VMM_EXIT_UNHANDLED,   /* anything not handled yet */
 };
 
@@ -239,6 +244,10 @@ struct vmm_exit {
 			bool has_error;
 			u32 error;
 		} exc;
+		struct {
+			u8 cr;        /* 0, 4 or 8 */
+			bool write;   /* else a read */
+		} cr;
 		struct {
 			u64 gpa;
 			bool present; /* a mapping existed: protection fault */
@@ -290,6 +299,8 @@ u64 vmm_guest_supported_xcr0(const struct vmm_vcpu *vcpu);
 u8 vmm_guest_maxphyaddr(const struct vmm_vcpu *vcpu);
 /* Does the guest's CPUID offer RDTSCP or RDPID (so TSC_AUX)? */
 bool vmm_guest_has_tsc_aux(const struct vmm_vcpu *vcpu);
+u64 vmm_guest_cr4_reserved(const struct vmm_vcpu *vcpu);
+bool vmm_guest_has_pcid(const struct vmm_vcpu *vcpu);
 void vmm_cpuid_free(struct vmm_vcpu *vcpu);
 
 /* msr.c */
@@ -342,13 +353,15 @@ void vmm_tsc_aux_cpu_down(void);
 
 /* main.c: set once a reboot begins; no vCPU enters after it */
 extern bool vmm_rebooting;
+/* cr.c: MOV to/from CRn, LMSW, CLTS */
+int vmm_handle_cr(struct vmm_vcpu *vcpu, const struct vmm_exit *exit);
 
 /* fpu.c */
 long vmm_fpu_ioctl(struct vmm_vcpu *vcpu, unsigned int ioctl,
 		   void __user *argp);
 int vmm_handle_xsetbv(struct vmm_vcpu *vcpu, const struct vmm_exit *exit);
 void vmm_fpu_setup(void);
-void vmm_load_guest_xcr0(struct vmm_vcpu *vcpu);
-void vmm_load_host_xcr0(struct vmm_vcpu *vcpu);
+void vmm_load_guest_xsave_state(struct vmm_vcpu *vcpu);
+void vmm_load_host_xsave_state(struct vmm_vcpu *vcpu);
 
 #endif /* VMM_KMOD_VMM_H */

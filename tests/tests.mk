@@ -37,6 +37,8 @@ GUEST_PAYLOADS += probe exceptions irq irq_rm fpu xsave string_io \
 GUEST_PAYLOADS += fpu_loop hostile_lm hostile_rm mmio_loop cpuid_loop
 # Guest memory coherence (mem-test).
 GUEST_PAYLOADS += mem_probe
+# Control-register intercepts (abi-test).
+GUEST_PAYLOADS += cr_rm
 # Must equal KT_CODE_GPA in tests/lib/guest-layout.h.
 GUEST_CODE_GPA := 0x1000
 

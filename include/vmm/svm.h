@@ -26,6 +26,7 @@
 #define SVM_INTERCEPT_SMI (1u << 2)
 #define SVM_INTERCEPT_INIT (1u << 3)
 #define SVM_INTERCEPT_VINTR (1u << 4)
+#define SVM_INTERCEPT_CR0_SEL_WRITE (1u << 5) /* changes beyond TS/MP */
 #define SVM_INTERCEPT_RDPMC (1u << 15)
 #define SVM_INTERCEPT_CPUID (1u << 18)
 #define SVM_INTERCEPT_RSM (1u << 19)
@@ -53,6 +54,10 @@
 #define SVM_INTERCEPT_MWAIT_COND (1u << 12)
 #define SVM_INTERCEPT_XSETBV (1u << 13)
 #define SVM_INTERCEPT_RDPRU (1u << 14)
+
+/* CR intercepts (VMCB offset 0x00): reads of CRn bit n, writes 16 + n */
+#define SVM_INTERCEPT_CR_READ(n) (1u << (n))
+#define SVM_INTERCEPT_CR_WRITE(n) (1u << (16 + (n)))
 
 /* Exception intercepts (VMCB offset 0x08): one bit per vector */
 #define SVM_INTERCEPT_EXC(vector) (1u << (vector))
@@ -110,12 +115,15 @@
 /* Exit codes (APM vol. 2, appendix C) */
 #define SVM_EXIT_READ_DR0 0x020  /* 0x020-0x02f: MOV from DRn */
 #define SVM_EXIT_WRITE_DR0 0x030 /* 0x030-0x03f: MOV to DRn */
+#define SVM_EXIT_READ_CR0 0x000   /* + n: MOV from CRn */
+#define SVM_EXIT_WRITE_CR0 0x010  /* + n: MOV to CRn, LMSW and CLTS for CR0 */
 #define SVM_EXIT_EXCP_BASE 0x040
 #define SVM_EXIT_INTR 0x060
 #define SVM_EXIT_NMI 0x061
 #define SVM_EXIT_SMI 0x062
 #define SVM_EXIT_INIT 0x063
 #define SVM_EXIT_VINTR 0x064
+#define SVM_EXIT_CR0_SEL_WRITE 0x065
 #define SVM_EXIT_RDPMC 0x06f
 #define SVM_EXIT_CPUID 0x072
 #define SVM_EXIT_IRET 0x074

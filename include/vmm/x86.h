@@ -40,6 +40,7 @@ enum x86_gpr {
 #define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_UMIP (1ull << 11)
 #define CR4_LA57 (1ull << 12)
+#define CR4_VMXE (1ull << 13)
 #define CR4_FSGSBASE (1ull << 16)
 #define CR4_PCIDE (1ull << 17)
 #define CR4_OSXSAVE (1ull << 18)

@@ -285,6 +285,17 @@ static void init_controls(struct vmcb_control *c, struct vmm_vm *vm)
 			   SVM_INTERCEPT_EXC(X86_VEC_DB) |
 			   SVM_INTERCEPT_EXC(X86_VEC_AC);
 	c->intercept_dr = SVM_INTERCEPT_DR_ALL;
+	/*
+	 * Control registers: every CR0/CR4 write is checked in common code
+	 * (cr.c), or a bad value fails VMRUN and CR4.PKE/MCE would be the
+	 * guest's to change on the host CPU; the full CR0 write intercept
+	 * also catches CLTS and TS/MP-only writes (the selective one, set
+	 * too, is then never taken: APM vol. 2, 15.9.1). CR4 reads return
+	 * the guest's MCE (the CPU runs with the host's set, see set_sregs);
+	 * CR8 writes are checked and report a lowered TPR to userspace.
+	 */
+	c->intercept_cr = SVM_INTERCEPT_CR_READ(4) | SVM_INTERCEPT_CR_WRITE(0) |
+			  SVM_INTERCEPT_CR_WRITE(4) | SVM_INTERCEPT_CR_WRITE(8);
 	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
 			     SVM_INTERCEPT_SMI | SVM_INTERCEPT_INIT |
 			     SVM_INTERCEPT_RDPMC | SVM_INTERCEPT_CPUID |
@@ -292,7 +303,8 @@ static void init_controls(struct vmcb_control *c, struct vmm_vm *vm)
 			     SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA |
 			     SVM_INTERCEPT_IOIO_PROT | SVM_INTERCEPT_MSR_PROT |
 			     SVM_INTERCEPT_TASK_SWITCH |
-			     SVM_INTERCEPT_FERR_FREEZE | SVM_INTERCEPT_SHUTDOWN;
+			     SVM_INTERCEPT_FERR_FREEZE | SVM_INTERCEPT_SHUTDOWN |
+			     SVM_INTERCEPT_CR0_SEL_WRITE;
 	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
 			     SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
 			     SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
@@ -490,7 +502,34 @@ static void svm_flush_guest_tlb(struct vmm_vcpu *vcpu)
 
 static u64 svm_get_cr4(struct vmm_vcpu *vcpu)
 {
-	return to_svm(vcpu)->vmcb->save.cr4;
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	return (svm->vmcb->save.cr4 & ~CR4_MCE) | svm->cr4_shadow_mce;
+}
+
+/* CR writes checked by cr.c. EFER.SVME stays set for VMRUN (15.5.1). */
+static void svm_set_cr0(struct vmm_vcpu *vcpu, u64 cr0, u64 efer)
+{
+	struct vmcb_save *s = &to_svm(vcpu)->vmcb->save;
+
+	s->cr0 = cr0;
+	s->efer = efer | X86_EFER_SVME;
+}
+
+static void svm_set_cr4(struct vmm_vcpu *vcpu, u64 cr4)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	/* Machine checks stay enabled on the CPU, as in svm_set_sregs. */
+	svm->cr4_shadow_mce = cr4 & CR4_MCE;
+	svm->vmcb->save.cr4 = cr4 | CR4_MCE;
+}
+
+static void svm_set_cr8(struct vmm_vcpu *vcpu, u64 cr8)
+{
+	struct vmcb_control *c = &to_svm(vcpu)->vmcb->control;
+
+	c->int_ctl = (c->int_ctl & ~SVM_V_TPR_MASK) | (cr8 & 0xf);
 }
 
 static void svm_set_tsc_offset(struct vmm_vcpu *vcpu, u64 offset)
@@ -755,7 +794,8 @@ static bool ends_shadow(u32 code)
 	       code == SVM_EXIT_MONITOR || code == SVM_EXIT_MWAIT ||
 	       code == SVM_EXIT_VMMCALL ||
 	       code == SVM_EXIT_MSR || code == SVM_EXIT_XSETBV ||
-	       code == SVM_EXIT_IOIO;
+	       code == SVM_EXIT_IOIO || code == SVM_EXIT_CR0_SEL_WRITE ||
+	       code <= SVM_EXIT_WRITE_CR0 + 15;
 }
 
 static void decode_exit(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
@@ -814,6 +854,17 @@ static void decode_exit(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 		break;
 	case SVM_EXIT_VINTR:
 		exit->reason = VMM_EXIT_IRQ_WINDOW;
+		break;
+	case SVM_EXIT_READ_CR0 + 4:
+	case SVM_EXIT_WRITE_CR0:
+	case SVM_EXIT_WRITE_CR0 + 4:
+	case SVM_EXIT_WRITE_CR0 + 8:
+	case SVM_EXIT_CR0_SEL_WRITE:
+		/* No decode assists: EXITINFO1 says nothing, cr.c decodes. */
+		exit->reason = VMM_EXIT_CR;
+		exit->cr.write = c->exit_code != SVM_EXIT_READ_CR0 + 4;
+		exit->cr.cr = c->exit_code == SVM_EXIT_CR0_SEL_WRITE ? 0 :
+			      c->exit_code & 0xf;
 		break;
 	case SVM_EXIT_WBINVD:
 	case SVM_EXIT_INVD:
@@ -924,19 +975,19 @@ static void svm_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	 * INTR intercept (with V_INTR_MASKING, the host's IF governs physical
 	 * interrupts in the guest: 15.21.1, 15.17).
 	 *
-	 * XCR0 is the guest's only inside that window: an NMI or #MC
-	 * handler must never run with it (APM vol. 2, 15.17 on GIF).
+	 * XCR0 and PKRU are the guest's only inside that window: an NMI or #MC
+	 * handler must never run with them (APM vol. 2, 15.17 on GIF).
 	 */
 	if (!svm_clgi()) {
 		exit->reason = VMM_EXIT_HW_OFF;
 		return;
 	}
-	vmm_load_guest_xcr0(vcpu);
+	vmm_load_guest_xsave_state(vcpu);
 	local_irq_enable();
 	faults = vmm_svm_enter(vcpu->gprs, svm->vmcb_pa,
 			       page_to_phys(sc->host_save));
 	local_irq_disable();
-	vmm_load_host_xcr0(vcpu);
+	vmm_load_host_xsave_state(vcpu);
 	svm_stgi();
 	vmcb->control.tlb_control = SVM_TLB_CONTROL_NONE;
 	if (faults) {
@@ -978,6 +1029,9 @@ const struct vmm_backend vmm_svm_backend = {
 	.set_sregs = svm_set_sregs,
 	.flush_guest_tlb = svm_flush_guest_tlb,
 	.get_cr4 = svm_get_cr4,
+	.set_cr0 = svm_set_cr0,
+	.set_cr4 = svm_set_cr4,
+	.set_cr8 = svm_set_cr8,
 	.get_msr = svm_get_msr,
 	.set_msr = svm_set_msr,
 	.set_dr_exits = svm_set_dr_exits,

@@ -37,6 +37,11 @@
 #define D_ONLY64 (1u << 8)  /* only in 64-bit mode (63 is ARPL elsewhere) */
 #define D_GROUP  (1u << 9)  /* ModRM.reg extends the opcode: group_ok() */
 #define D_MEMONLY (1u << 10) /* the register form (mod = 3) is not handled */
+#define D_MODREG (1u << 11) /* ModRM.rm is a register whatever mod says (MOV
+			     * to/from CRn, SDM vol. 2B "MOV--Move to/from
+			     * Control Registers": "the mod bits are ignored") */
+#define D_OP64   (1u << 12) /* 64-bit operand in 64-bit mode, else 32-bit;
+			     * 66 and REX.W are ignored (MOV CRn, same page) */
 
 #define ALU_RM_R (D_VALID | D_MODRM)
 
@@ -91,6 +96,19 @@ static const u16 twobyte[256] = {
 	[0xc3] = ALU_RM_R | D_MEMONLY,                    /* MOVNTI */
 };
 
+/*
+ * The control-register instructions (x86_decode_cr): a map of their own, so
+ * that x86_decode() keeps refusing them for MMIO (x86_emulate does not run
+ * them) and the CR intercepts see nothing else. SDM vol. 2, Table A-3 and
+ * Table A-6 (group 7); AMD APM vol. 3, "MOV CRn", "LMSW", "CLTS".
+ */
+static const u16 twobyte_cr[256] = {
+	[0x01] = D_VALID | D_MODRM | D_GROUP,             /* group 7: SMSW, LMSW */
+	[0x06] = D_VALID,                                 /* CLTS */
+	[0x20] = D_VALID | D_MODRM | D_MODREG | D_OP64,   /* MOV r, CRn */
+	[0x22] = D_VALID | D_MODRM | D_MODREG | D_OP64,   /* MOV CRn, r */
+};
+
 static u64 size_mask(unsigned int bytes)
 {
 	return bytes >= 8 ? ~0ull : (1ull << (bytes * 8)) - 1;
@@ -124,6 +142,8 @@ static bool group_ok(const struct x86_insn *d)
 {
 	unsigned int ext = (d->modrm >> 3) & 7;
 
+	if (d->twobyte && d->opcode == 0x01)
+		return ext == 4 || ext == 6;            /* SMSW, LMSW (x86_decode_cr) */
 	if (d->twobyte)
 		return d->opcode == 0xba && ext >= 4;   /* BT BTS BTR BTC */
 	switch (d->opcode) {
@@ -215,8 +235,9 @@ static bool decode_modrm_mem(struct x86_insn *d, const u8 *insn,
 	return true;
 }
 
-int x86_decode(const u8 *insn, unsigned int len, u8 code_bytes,
-	       struct x86_insn *d)
+/* x86_decode() with the ordinary map, or (cr) the control-register one. */
+static int decode(const u8 *insn, unsigned int len, u8 code_bytes,
+		  struct x86_insn *d, bool cr)
 {
 	unsigned int max = len < X86_MAX_INSN_LEN ? len : X86_MAX_INSN_LEN;
 	unsigned int pos = 0, imm_bytes = 0;
@@ -269,9 +290,9 @@ opcode:
 		if (++pos >= max)
 			return X86_EMU_UNHANDLED;
 		b = insn[pos];
-		f = twobyte[b];
+		f = cr ? twobyte_cr[b] : twobyte[b];
 	} else {
-		f = onebyte[b];
+		f = cr ? 0 : onebyte[b];
 	}
 	pos++;
 	d->opcode = b;
@@ -283,6 +304,8 @@ opcode:
 	 * REX.W beats 66); vol. 1, 3.6 (66 toggles the default). */
 	if (f & D_BYTE)
 		d->op_bytes = 1;
+	else if (f & D_OP64)
+		d->op_bytes = mode64 ? 8 : 4;
 	else if (mode64 && (d->rex & 8))
 		d->op_bytes = 8;
 	else if (opsize)
@@ -319,7 +342,7 @@ opcode:
 		d->rm = (d->modrm & 7) | (d->rex & 1 ? 8 : 0);
 		if ((f & D_GROUP) && !group_ok(d))
 			return X86_EMU_UNHANDLED;
-		if (d->mod == 3) {
+		if (d->mod == 3 || (f & D_MODREG)) {
 			if (f & D_MEMONLY)
 				return X86_EMU_UNHANDLED;
 		} else if (!decode_modrm_mem(d, insn, &pos, max, mode64)) {
@@ -351,6 +374,54 @@ opcode:
 		d->imm_bytes = imm_bytes;
 	}
 	d->len = pos;
+	return X86_EMU_OK;
+}
+
+int x86_decode(const u8 *insn, unsigned int len, u8 code_bytes,
+	       struct x86_insn *d)
+{
+	return decode(insn, len, code_bytes, d, false);
+}
+
+int x86_decode_cr(const u8 *insn, unsigned int len, u8 code_bytes,
+		  struct x86_cr_insn *out)
+{
+	struct x86_insn *d = &out->insn;
+	unsigned int ext;
+
+	memset(out, 0, sizeof(*out));
+	if (decode(insn, len, code_bytes, d, true) != X86_EMU_OK)
+		return X86_EMU_UNHANDLED;
+	ext = (d->modrm >> 3) & 7;
+	switch (d->opcode) {
+	case 0x06:
+		out->kind = X86_CR_CLTS;
+		out->cr = 0;
+		break;
+	case 0x01:
+		/* LMSW takes a 16-bit operand; SMSW stores 16 bits to
+		 * memory, or op_bytes to a register (SDM vol. 2B, SMSW). */
+		out->kind = ext == 6 ? X86_CR_LMSW : X86_CR_SMSW;
+		out->cr = 0;
+		out->gpr = d->rm;
+		out->has_mem = d->mod != 3;
+		if (out->kind == X86_CR_LMSW || out->has_mem)
+			d->op_bytes = d->mem_bytes = 2;
+		break;
+	default: /* 0x20, 0x22 */
+		out->kind = d->opcode == 0x22 ? X86_CR_MOV_TO : X86_CR_MOV_FROM;
+		out->cr = d->reg;
+		/*
+		 * AMD's alternative encoding of CR8 outside 64-bit mode: LOCK
+		 * MOV CR0 (CPUID 8000_0001h:ECX[4] AltMovCr8, APM vol. 3,
+		 * "MOV CRn"); the caller knows whether the CPU has it.
+		 */
+		if (d->lock && out->cr == 0)
+			out->lock_cr8 = true;
+		out->gpr = d->rm;
+		break;
+	}
+	out->len = d->len;
 	return X86_EMU_OK;
 }
 

@@ -116,6 +116,39 @@ struct x86_insn {
 int x86_decode(const u8 *insn, unsigned int len, u8 code_bytes,
 	       struct x86_insn *out);
 
+/*
+ * The instructions that read or write a control register, as the CR
+ * intercepts see them (no decode assists: the CPU does not say which
+ * register or GPR): MOV to/from CRn (0F 22 /r, 0F 20 /r), CLTS (0F 06),
+ * LMSW (0F 01 /6) and SMSW (0F 01 /4), SDM vol. 2B / APM vol. 3.
+ */
+enum x86_cr_kind {
+	X86_CR_MOV_TO,    /* MOV CRn, r: write */
+	X86_CR_MOV_FROM,  /* MOV r, CRn: read */
+	X86_CR_CLTS,      /* CR0.TS = 0 */
+	X86_CR_LMSW,      /* CR0[3:0] from a 16-bit operand (PE only set) */
+	X86_CR_SMSW,      /* CR0[15:0] (or all of it to a 32/64-bit register) */
+};
+
+struct x86_cr_insn {
+	enum x86_cr_kind kind;
+	u8 cr;            /* CRn (REX.R included: 8 is CR8); 0 for the rest */
+	bool lock_cr8;    /* LOCK MOV CR0: CR8 on CPUs with AltMovCr8 */
+	u8 gpr;           /* the register operand (ModRM.rm with REX.B) */
+	bool has_mem;     /* LMSW/SMSW with a memory operand: see insn */
+	u8 len;           /* length in bytes, prefixes included */
+	struct x86_insn insn; /* the raw decode: op_bytes, ModRM, address */
+};
+
+/*
+ * Decode one of those (`len` bytes valid): X86_EMU_OK, or
+ * X86_EMU_UNHANDLED for anything else, truncated or too long. MOV CRn
+ * ignores ModRM.mod and its operand is 64 bits in 64-bit mode, 32 bits
+ * otherwise. Whether CRn exists (#UD) is the caller's business.
+ */
+int x86_decode_cr(const u8 *insn, unsigned int len, u8 code_bytes,
+		  struct x86_cr_insn *out);
+
 /* The effective address (offset in the segment) of the ModRM/moffs memory
  * operand, wrapped to the address size; RIP-relative uses cpu->rip as the
  * address of the instruction. */

@@ -2547,6 +2547,200 @@ static void test_xsave_state(void **state)
 }
 
 /* ------------------------------------------------------------------------
+ * Control registers: writes of CR0/CR4 are checked by the hypervisor (#GP
+ * as on hardware), CR4.MCE stays the host's while the guest reads its own,
+ * and PKRU is switched around the guest (cr_rm.S).
+ */
+
+#define CPUID_7_ECX_PKU		(1u << 3)
+#define CPUID_7_ECX_OSPKE	(1u << 4)
+#define CR4_MCE			(1u << 6)
+#define CR4_PKE			(1u << 22)
+#define XFEATURE_PKRU		(1ull << 9)
+#define CR0_ET			(1u << 4)
+#define CR0_MP			(1u << 1)
+#define CR0_TS			(1u << 3)
+#define CR_HOST_PKRU_TEST	0x55555550u	/* a PKRU given by userspace */
+
+static bool host_has_ospke(void)
+{
+	uint32_t eax, ebx, ecx, edx;
+
+	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+			 : "a"(7), "c"(0));
+	return ecx & CPUID_7_ECX_OSPKE;
+}
+
+/* This thread's PKRU (RDPKRU, 0F 01 EE; needs the host's CR4.PKE). */
+static uint32_t host_rdpkru(void)
+{
+	uint32_t eax, edx;
+
+	__asm__ volatile(".byte 0x0f, 0x01, 0xee" : "=a"(eax), "=d"(edx) : "c"(0));
+	return eax;
+}
+
+static void setup_cr_guest(struct fixture *f, uint64_t entry)
+{
+	struct kt_vcpu *vcpu = &f->vcpu;
+
+	load_payload(&f->vm, PAYLOAD(cr_rm));
+	assert_result(kt_vcpu_setup_real_mode(vcpu, 0, entry), 0);
+	assert_result(kt_vcpu_set_idt_gate(vcpu, 13, GUEST_SYM_cr_rm_gp), 0);
+}
+
+/*
+ * A real-mode guest with PKU in its CPUID sets CR4.PKE and runs WRPKRU:
+ * it keeps reading its own PKRU across exits, while this thread's PKRU
+ * stays what it was (on a hypervisor that does not switch PKRU the
+ * thread comes back with the guest's value). KVM_SET_XSAVE gives the
+ * guest a PKRU; KVM_GET_XSAVE, where it carries PKRU, gives it back.
+ */
+static void test_cr_pkru_switched(void **state)
+{
+	struct fixture *f = *state;
+	struct kt_vcpu *vcpu = &f->vcpu;
+	struct kvm_cpuid2 *cpuid;
+	struct kvm_cpuid_entry2 *leaf7, *pkru_leaf;
+	struct kvm_xsave *xsave;
+	uint8_t *area;
+	uint32_t host_pkru, value;
+	uint64_t bv;
+
+	if (!host_has_ospke()) {
+		print_message("host without OSPKE: skipping\n");
+		skip();
+	}
+	host_pkru = host_rdpkru();
+	print_message("this thread's PKRU %#x\n", host_pkru);
+	cpuid = kt_get_supported_cpuid(f->vm.sys_fd);
+	assert_non_null(cpuid);
+	leaf7 = kt_cpuid_find(cpuid, 7, 0);
+	assert_non_null(leaf7);
+	/* Offered with a host that runs with protection keys, OSPKE not. */
+	assert_true(leaf7->ecx & CPUID_7_ECX_PKU);
+	assert_false(leaf7->ecx & CPUID_7_ECX_OSPKE);
+	pkru_leaf = kt_cpuid_find(cpuid, 0xd, 9);
+	assert_result(kt_set_cpuid(vcpu, cpuid->entries, cpuid->nent), 0);
+
+	setup_cr_guest(f, GUEST_SYM_cr_rm_pku);
+	expect_out(vcpu, CR_PORT_VALUE, 4, CR_GUEST_PKRU);
+	assert_int_equal(host_rdpkru(), host_pkru);
+	expect_out(vcpu, CR_PORT_VALUE, 4, CR_GUEST_PKRU);
+	assert_int_equal(host_rdpkru(), host_pkru);
+	expect_exit(vcpu, KVM_EXIT_HLT);
+	assert_int_equal(host_rdpkru(), host_pkru);
+	expect_out(vcpu, CR_PORT_VALUE, 4, CR_GUEST_PKRU);
+	expect_exit(vcpu, KVM_EXIT_HLT);
+	assert_int_equal(host_rdpkru(), host_pkru);
+
+	xsave = calloc(1, sizeof(*xsave));
+	assert_non_null(xsave);
+	area = (uint8_t *)xsave->region;
+	assert_result(kt_ioctl(vcpu->fd, KVM_GET_XSAVE, xsave), 0);
+	memcpy(&bv, area + XSAVE_XSTATE_BV, 8);
+	if (!pkru_leaf) {
+		print_message("no PKRU in XSAVE: KVM_SET_XSAVE not checked\n");
+	} else {
+		if (bv & XFEATURE_PKRU) {
+			memcpy(&value, area + pkru_leaf->ebx, 4);
+			assert_int_equal(value, CR_GUEST_PKRU);
+		}
+		bv |= XFEATURE_PKRU;
+		memcpy(area + XSAVE_XSTATE_BV, &bv, 8);
+		value = CR_HOST_PKRU_TEST;
+		memcpy(area + pkru_leaf->ebx, &value, 4);
+		assert_result(kt_ioctl(vcpu->fd, KVM_SET_XSAVE, xsave), 0);
+		{
+			struct kvm_regs regs;
+
+			assert_result(kt_get_regs(vcpu, &regs), 0);
+			regs.rip = GUEST_SYM_cr_rm_pku_read;
+			assert_result(kt_set_regs(vcpu, &regs), 0);
+		}
+		expect_out(vcpu, CR_PORT_VALUE, 4, CR_HOST_PKRU_TEST);
+		expect_exit(vcpu, KVM_EXIT_HLT);
+		assert_int_equal(host_rdpkru(), host_pkru);
+	}
+	free(xsave);
+	free(cpuid);
+}
+
+/* Without PKU in the guest's CPUID, CR4.PKE is reserved: #GP. */
+static void test_cr4_pke_needs_pku(void **state)
+{
+	struct fixture *f = *state;
+	struct kt_vcpu *vcpu = &f->vcpu;
+	struct kvm_cpuid2 *cpuid = kt_get_supported_cpuid(f->vm.sys_fd);
+	struct kvm_cpuid_entry2 *leaf7;
+	struct kvm_sregs sregs;
+	uint32_t host_pkru = host_has_ospke() ? host_rdpkru() : 0;
+
+	assert_non_null(cpuid);
+	leaf7 = kt_cpuid_find(cpuid, 7, 0);
+	if (leaf7)
+		leaf7->ecx &= ~CPUID_7_ECX_PKU;
+	assert_result(kt_set_cpuid(vcpu, cpuid->entries, cpuid->nent), 0);
+	setup_cr_guest(f, GUEST_SYM_cr_rm_pke);
+	expect_out(vcpu, CR_PORT_GP, 4, CR_GP_MARK);
+	expect_exit(vcpu, KVM_EXIT_HLT);
+	assert_int_equal(get_rip(vcpu), GUEST_SYM_cr_rm_pke_done + 1);
+	assert_result(kt_get_sregs(vcpu, &sregs), 0);
+	assert_false(sregs.cr4 & CR4_PKE);
+	if (host_has_ospke())
+		assert_int_equal(host_rdpkru(), host_pkru);
+	free(cpuid);
+}
+
+/*
+ * The guest clears, sets and clears CR4.MCE: it reads back its own value
+ * each time, and so does KVM_GET_SREGS (the CPU itself keeps machine
+ * checks enabled while the guest runs, which the guest cannot see).
+ */
+static void test_cr4_mce_guest_view(void **state)
+{
+	struct fixture *f = *state;
+	struct kt_vcpu *vcpu = &f->vcpu;
+	struct kvm_sregs sregs;
+
+	setup_cr_guest(f, GUEST_SYM_cr_rm_mce);
+	set_cr4_bits(vcpu, CR4_MCE);
+	expect_out(vcpu, CR_PORT_VALUE, 4, 0);
+	expect_out(vcpu, CR_PORT_VALUE, 4, CR4_MCE);
+	expect_out(vcpu, CR_PORT_VALUE, 4, 0);
+	expect_exit(vcpu, KVM_EXIT_HLT);
+	assert_result(kt_get_sregs(vcpu, &sregs), 0);
+	assert_int_equal(sregs.cr4 & CR4_MCE, 0);
+}
+
+/*
+ * Invalid CR0/CR4 writes in real mode are #GP(0) and change nothing: CR0
+ * PG without PE and NW without CD; CR4 reserved bits 15 and 28, VMXE (an
+ * AMD CPU), PCIDE outside long mode. Then LMSW (register and memory) and
+ * CLTS do what they should: MP|TS, TS cleared, TS alone (MP cleared).
+ */
+static void test_cr_invalid_writes(void **state)
+{
+	struct fixture *f = *state;
+	struct kt_vcpu *vcpu = &f->vcpu;
+	struct kvm_sregs sregs;
+
+	setup_cr_guest(f, GUEST_SYM_cr_rm_bad);
+	for (int i = 0; i < CR_BAD_STEPS; i++)
+		expect_out(vcpu, CR_PORT_GP, 4, CR_GP_MARK);
+	expect_out(vcpu, CR_PORT_VALUE, 4, CR_BAD_DONE);
+	assert_result(kt_get_sregs(vcpu, &sregs), 0);
+	assert_int_equal(sregs.cr0, CR0_ET);
+	assert_int_equal(sregs.cr4, 0);
+	expect_out(vcpu, CR_PORT_VALUE, 4, CR0_ET | CR0_MP | CR0_TS);
+	expect_out(vcpu, CR_PORT_VALUE, 4, CR0_ET | CR0_MP);
+	expect_out(vcpu, CR_PORT_VALUE, 4, CR0_ET | CR0_TS);
+	expect_exit(vcpu, KVM_EXIT_HLT);
+	assert_result(kt_get_sregs(vcpu, &sregs), 0);
+	assert_int_equal(sregs.cr0, CR0_ET | CR0_TS);
+}
+
+/* ------------------------------------------------------------------------
  * String port I/O
  */
 
@@ -3000,6 +3194,10 @@ int main(void)
 		VM_TEST(test_cpuid_from_table),
 		VM_TEST(test_cpuid_without_table),
 		VM_TEST(test_cpuid_runtime_bits),
+		VM_TEST(test_cr_pkru_switched),
+		VM_TEST(test_cr4_pke_needs_pku),
+		VM_TEST(test_cr4_mce_guest_view),
+		VM_TEST(test_cr_invalid_writes),
 		VM_TEST(test_msr_index_list),
 		VM_TEST(test_msrs_round_trip),
 		VM_TEST(test_msrs_refused),

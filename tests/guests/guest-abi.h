@@ -313,4 +313,16 @@
 #define MEM_DONE		0xd09e
 #define MEM_TOUCHER_OFFSET	0x800
 
+/* cr_rm.S: real mode, intercepted control-register writes. A #GP OUTs
+ * CR_GP_MARK on CR_PORT_GP and resumes at the 16-bit address stored at
+ * CR_RESUME_GPA; values go out on CR_PORT_VALUE. */
+#define CR_PORT_VALUE		0x90
+#define CR_PORT_GP		0x91
+#define CR_GP_MARK		0x0d0d
+#define CR_RESUME_GPA		KT_DATA_GPA
+#define CR_MSW_GPA		(KT_DATA_GPA + 0x10)
+#define CR_GUEST_PKRU		0xfffffffc	/* all keys but 0 denied */
+#define CR_BAD_DONE		0xbadd
+#define CR_BAD_STEPS		6
+
 #endif

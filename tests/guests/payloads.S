@@ -46,5 +46,6 @@ guest_\name\()_end:
 	payload	mmio_loop
 	payload	cpuid_loop
 	payload	mem_probe
+	payload	cr_rm
 
 	.section .note.GNU-stack, "", @progbits

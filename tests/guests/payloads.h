@@ -54,5 +54,6 @@ DECLARE_PAYLOAD(hostile_rm);
 DECLARE_PAYLOAD(mmio_loop);
 DECLARE_PAYLOAD(cpuid_loop);
 DECLARE_PAYLOAD(mem_probe);
+DECLARE_PAYLOAD(cr_rm);
 
 #endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite of the module's pure x86 logic: the instruction emulator
- * (kmod/x86/emulate.c) and the guest page walker (kmod/x86/paging.c),
+ * (kmod/x86/emulate.c), the guest page walker (kmod/x86/paging.c) and the
+ * control-register decoder and write checks (kmod/x86/cregs.c),
  * compiled for UML by tests/kunit/run. It runs the very cases the userspace
  * unit tests run (tests/unit/emulate_cases.h with the checks of
  * emulate_check.h, and tests/unit/paging_cases.h), so the same code is
@@ -14,6 +15,7 @@
 
 #include "emulate_check.h"
 #include "paging_cases.h"
+#include "cr_cases.h"
 
 static void emu_case_desc(const struct emu_case *c, char *desc)
 {
@@ -47,9 +49,26 @@ static void paging_case_test(struct kunit *test)
 			    t->name, msg);
 }
 
+static void cr_desc(const struct cr_test *t, char *desc)
+{
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(cr, cr_tests, cr_desc);
+
+static void cr_case_test(struct kunit *test)
+{
+	const struct cr_test *t = test->param_value;
+	char msg[160] = "";
+
+	KUNIT_EXPECT_EQ_MSG(test, t->fn(msg, sizeof(msg)), 0, "%s: %s",
+			    t->name, msg);
+}
+
 static struct kunit_case vmm_x86_cases[] = {
 	KUNIT_CASE_PARAM(emulate_case_test, emu_case_gen_params),
 	KUNIT_CASE_PARAM(paging_case_test, paging_gen_params),
+	KUNIT_CASE_PARAM(cr_case_test, cr_gen_params),
 	{}
 };
 
