@@ -7,6 +7,9 @@
 #   make check      the tests: the KVM-ABI suite on /dev/vmm and on kvm-amd,
 #                   in the nested test host (tests/nested/)
 #   make bench      the benchmarks, /dev/vmm next to kvm-amd, as ratios
+#   make stress     not in make check: the known flakes' tests (storage
+#                   scenario b, the two-vCPU test) ROUNDS times each (default
+#                   50) on vmm.ko and kvm-amd (tests/stress/run)
 #
 # KDIR=...  kernel build tree (default: running kernel's, else the newest
 #           Debian linux-headers-*-amd64: scripts/find-kdir says which)
@@ -39,7 +42,7 @@ UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-creg
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
 		i8259 i8254 rtc uart i8042 fwcfg chardev block worker atapi ide)
 
-.PHONY: all kmod userspace deps demo check bench clean kunit
+.PHONY: all kmod userspace deps demo check bench stress clean kunit
 all: kmod userspace
 
 # The module is built by kbuild from the top-level Kbuild file (which descends
@@ -97,6 +100,11 @@ bench:
 	tests/bench/exits
 	tests/bench/boot
 	tests/bench/storage
+
+ROUNDS ?= 50
+stress:
+	scripts/install-deps && $(MAKE) all
+	tests/stress/run --rounds $(ROUNDS)
 
 clean:
 	-@$(kdir); $(MAKE) -C "$$kdir" M=$(CURDIR) clean

@@ -13,6 +13,7 @@
 #include <linux/uaccess.h>
 
 #include "backend.h"
+#include "trace.h"
 
 void vmm_queue_exception(struct vmm_vcpu *vcpu, u8 vector, bool has_error,
 			 u32 error)
@@ -78,6 +79,7 @@ void vmm_inject_events(struct vmm_vcpu *vcpu)
 	if (!b->event_injection_busy(vcpu)) {
 		if (vcpu->exception_pending) {
 			b->inject_event(vcpu, &vcpu->exception);
+			vmm_trace_record_inject(vcpu, &vcpu->exception);
 			vcpu->exception_pending = false;
 		} else if (vcpu->nmi_pending && !vcpu->nmi_masked) {
 			/* NMIs stay blocked until the handler's IRET
@@ -85,12 +87,14 @@ void vmm_inject_events(struct vmm_vcpu *vcpu)
 			ev.type = VMM_EVENT_NMI;
 			ev.vector = X86_VEC_NMI;
 			b->inject_event(vcpu, &ev);
+			vmm_trace_record_inject(vcpu, &ev);
 			vcpu->nmi_pending = false;
 			vcpu->nmi_masked = true;
 		} else if (vcpu->irq_pending && b->interrupt_allowed(vcpu)) {
 			ev.type = VMM_EVENT_INTR;
 			ev.vector = vcpu->irq_vector;
 			b->inject_event(vcpu, &ev);
+			vmm_trace_record_inject(vcpu, &ev);
 			vcpu->irq_pending = false;
 		}
 	}

@@ -20,6 +20,7 @@
 #include <linux/mm.h>
 
 #include "backend.h"
+#include "trace.h"
 #include "x86/emulate.h"
 #include "x86/paging.h"
 
@@ -198,6 +199,7 @@ static void emulation_failed(struct vmm_vcpu *vcpu, u64 gpa, const char *why)
 	pr_info_ratelimited("vcpu %u: cannot emulate at rip %#llx (gpa %#llx, %u bytes %*ph): %s\n",
 			    vcpu->id, vcpu->rip, gpa, m->insn_len,
 			    m->insn_len, m->insn, why);
+	vmm_trace_dump(vcpu, "cannot emulate");
 	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
 	run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
 	run->internal.ndata = 4;

@@ -18,6 +18,7 @@
 #include <asm/nospec-branch.h>
 
 #include "backend.h"
+#include "trace.h"
 #include "x86/sregs.h"
 
 /*
@@ -152,6 +153,7 @@ static int handle_exit(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 		run->exit_reason = KVM_EXIT_HLT;
 		return 0;
 	case VMM_EXIT_SHUTDOWN:
+		vmm_trace_dump(vcpu, "shutdown (triple fault)");
 		/* The CPU state is undefined after a shutdown (APM vol. 2,
 		 * 15.12): INIT it, as KVM does, and tell userspace. */
 		vcpu_reset(vcpu);
@@ -160,6 +162,7 @@ static int handle_exit(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 	case VMM_EXIT_NPF:
 		return vmm_handle_npf(vcpu, exit);
 	case VMM_EXIT_FAIL_ENTRY:
+		vmm_trace_dump(vcpu, "entry failed");
 		run->exit_reason = KVM_EXIT_FAIL_ENTRY;
 		run->fail_entry.hardware_entry_failure_reason = exit->hw_code;
 		run->fail_entry.cpu = vcpu->cpu;
@@ -181,6 +184,7 @@ static int handle_exit(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 		return 1;
 	case VMM_EXIT_UNHANDLED:
 	default:
+		vmm_trace_dump(vcpu, "unhandled exit");
 		vmm_set_internal_error(vcpu, exit);
 		return 0;
 	}
@@ -285,6 +289,7 @@ static int vcpu_run(struct vmm_vcpu *vcpu)
 		}
 		cond_resched();
 		enter_guest(vcpu, &exit);
+		vmm_trace_record_exit(vcpu, &exit);
 		r = handle_exit(vcpu, &exit);
 		if (r <= 0)
 			break;
@@ -468,6 +473,7 @@ static const struct file_operations vcpu_fops = {
 
 void vmm_vcpu_free(struct vmm_vcpu *vcpu)
 {
+	vmm_trace_free(vcpu);
 	vmm_backend->vcpu_free(vcpu);
 	vmm_cpuid_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);

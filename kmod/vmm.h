@@ -188,6 +188,7 @@ struct vmm_vcpu {
 	int mode;                 /* enum vmm_vcpu_mode */
 	unsigned long requests;   /* enum vmm_vcpu_request bits */
 	void *priv;               /* backend state (VMCB ...) */
+	struct vmm_exit_trace *trace; /* trace.c: NULL unless exit_trace is set */
 };
 
 /* What the backend saw at #VMEXIT, in vendor-neutral terms. */
@@ -221,6 +222,7 @@ struct vmm_exit {
 	enum vmm_exit_reason reason;
 	u64 hw_code;          /* vendor exit code, for errors and logs */
 	u64 hw_info1, hw_info2; /* vendor exit details, for errors and logs */
+	u64 hw_int_info;      /* the event being delivered at the exit (trace.c) */
 	union {
 		struct {
 			u16 port;

@@ -72,9 +72,22 @@ static void pic_output_changed(void *opaque)
 		machine_kick(m);
 }
 
+/* A reset the guest asked for (port 0xCF9 or 0x92, the 8042's 0xFE): one
+ * line saying which port and from where, so a reboot in a log can be told
+ * from a triple fault (monitor.c). Called on the vCPU thread, in its exit. */
 static void reset_requested(void *opaque)
 {
-	machine_request(opaque, EVENT_RESET, 0);
+	struct machine *m = opaque;
+	struct kvm_run *run = m->accel.run;
+	struct kvm_regs regs;
+
+	if (run && run->exit_reason == KVM_EXIT_IO &&
+	    ioctl(m->accel.vcpu_fd, KVM_GET_REGS, &regs) == 0)
+		fprintf(stderr, "vmm: the guest asked for a reset (port %#x, rip %#llx)\n",
+			run->io.port, (unsigned long long)regs.rip);
+	else
+		fprintf(stderr, "vmm: the guest asked for a reset\n");
+	machine_request(m, EVENT_RESET, 0);
 }
 
 static void exit_requested(void *opaque, int status)

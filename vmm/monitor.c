@@ -20,6 +20,7 @@
 
 #include "vmm/machine.h"
 #include "vmm/monitor.h"
+#include "vmm/vcpu_dump.h"
 
 #define SIG_KICK SIGUSR1
 
@@ -112,6 +113,7 @@ static void describe_failure(struct machine *m, struct kvm_run *run)
 			run->exit_reason, m->accel.device);
 		break;
 	}
+	vcpu_dump_state(&m->accel, stderr);
 }
 
 /* Under lock: one exit. */
@@ -131,6 +133,9 @@ static void handle_exit(struct machine *m, struct kvm_run *run)
 	case KVM_EXIT_INTR:
 		break;
 	case KVM_EXIT_SHUTDOWN: /* triple fault: the PC resets */
+		/* A guest rarely means it: say so, and where it was. */
+		fprintf(stderr, "vmm: the guest triple-faulted (shutdown exit): reset\n");
+		vcpu_dump_state(&m->accel, stderr);
 		machine_request(m, EVENT_RESET, 0);
 		break;
 	default:

@@ -805,6 +805,7 @@ static void decode_exit(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	exit->hw_code = c->exit_code;
 	exit->hw_info1 = c->exit_info_1;
 	exit->hw_info2 = c->exit_info_2;
+	exit->hw_int_info = c->exit_int_info;
 
 	switch (c->exit_code) {
 	case SVM_EXIT_INTR:
