@@ -186,10 +186,11 @@ static int set_msr(struct vmm_vcpu *vcpu, u32 index, u64 data)
 	case MSR_AMD64_DE_CFG:
 		m->de_cfg = data;
 		return 0;
-	case MSR_TSC_AUX:  /* bits 63:32 reserved (APM vol. 2, 13.2.4) */
-		if (data >> 32)
-			return -EINVAL;
-		m->tsc_aux = data;
+	case MSR_TSC_AUX:
+		/* AMD CPUs ignore bits 63:32 (they read as 0) where Intel's
+		 * reserve them; KVM drops them for a guest on AMD, and so do
+		 * we (only AMD hosts here). */
+		m->tsc_aux = (u32)data;
 		return 0;
 	}
 	if (index >= MSR_MTRR_PHYS_BASE0 &&

@@ -38,7 +38,7 @@ GUEST_PAYLOADS += fpu_loop hostile_lm hostile_rm mmio_loop cpuid_loop
 # Guest memory coherence (mem-test).
 GUEST_PAYLOADS += mem_probe
 # Control-register intercepts (abi-test).
-GUEST_PAYLOADS += cr_rm
+GUEST_PAYLOADS += cr_rm tsc_aux
 # Must equal KT_CODE_GPA in tests/lib/guest-layout.h.
 GUEST_CODE_GPA := 0x1000
 

@@ -2217,6 +2217,54 @@ static void test_debug_registers(void **state)
 	assert_result(kt_ioctl(vcpu->fd, KVM_SET_DEBUGREGS, &d), -EINVAL);
 }
 
+/*
+ * TSC_AUX, what RDTSCP and RDPID read: the guest's own value (set here
+ * through KVM_SET_MSRS), never the host's (Linux keeps the CPU number
+ * there). RDPID cannot be intercepted on SVM, so the value must be in the
+ * CPU while the guest runs, on whatever host CPU it runs; the guest reads
+ * it with RDTSCP (offered in its CPUID, so kvm-amd does not intercept it;
+ * QEMU's software CPU has no RDPID).
+ */
+#define MSR_TSC_AUX		0xc0000103
+#define CPUID_80000001_EDX_RDTSCP (1u << 27)
+
+static void test_tsc_aux(void **state)
+{
+	struct fixture *f = *state;
+	struct kt_vcpu *vcpu = &f->vcpu;
+	const uint32_t values[] = { 0x1234, 0, 0xfff, 0x80000001 };
+	struct kvm_cpuid2 *cpuid;
+	struct kvm_cpuid_entry2 *ext;
+	uint32_t r[4];
+	uint64_t v;
+
+	host_cpuid(0x80000001, 0, r);
+	if (!(r[3] & CPUID_80000001_EDX_RDTSCP)) {
+		printf("no RDTSCP on this CPU\n");
+		skip();
+	}
+	cpuid = kt_get_supported_cpuid(f->vm.sys_fd);
+	assert_non_null(cpuid);
+	ext = kt_cpuid_find(cpuid, 0x80000001, 0);
+	assert_non_null(ext);
+	ext->edx |= CPUID_80000001_EDX_RDTSCP;
+	assert_result(kt_set_cpuid(vcpu, cpuid->entries, cpuid->nent), 0);
+	free(cpuid);
+	for (unsigned int i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		load_payload(&f->vm, PAYLOAD(tsc_aux));
+		assert_result(kt_vcpu_setup_real_mode(vcpu, 0, KT_CODE_GPA), 0);
+		assert_int_equal(kt_set_msr(vcpu, MSR_TSC_AUX, values[i]), 1);
+		assert_int_equal(kt_get_msr(vcpu, MSR_TSC_AUX, &v), 1);
+		assert_int_equal(v, values[i]);
+		expect_out(vcpu, TSC_AUX_PORT, 4, values[i]);
+		expect_exit(vcpu, KVM_EXIT_HLT);
+	}
+	/* AMD ignores bits 63:32 (read as 0), and KVM drops them there. */
+	assert_int_equal(kt_set_msr(vcpu, MSR_TSC_AUX, (1ull << 32) | 5), 1);
+	assert_int_equal(kt_get_msr(vcpu, MSR_TSC_AUX, &v), 1);
+	assert_int_equal(v, 5);
+}
+
 /* ------------------------------------------------------------------------
  * KVM_INTERRUPT, the interrupt window, KVM_NMI
  */
@@ -3207,6 +3255,7 @@ int main(void)
 		VM_TEST(test_set_tss_addr),
 		VM_TEST(test_guest_exceptions),
 		VM_TEST(test_debug_registers),
+		VM_TEST(test_tsc_aux),
 		VM_TEST(test_interrupt_injection),
 		VM_TEST(test_interrupt_real_mode),
 		VM_TEST(test_nmi),

@@ -290,6 +290,9 @@
 #define DR_SYNC			0x5157
 #define DR_BP_ROUNDS		200
 #define DR_DONE			0xd0e
+
+/* tsc_aux.S: real mode; RDTSCP, OUT (dword) ECX (TSC_AUX) to TSC_AUX_PORT, HLT. */
+#define TSC_AUX_PORT		0xb4
 #define ROM_WRITE_VALUE		0x0badc0de
 #define ROM_CODE_OFFSET		0x100
 

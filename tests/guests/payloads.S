@@ -47,5 +47,6 @@ guest_\name\()_end:
 	payload	cpuid_loop
 	payload	mem_probe
 	payload	cr_rm
+	payload	tsc_aux
 
 	.section .note.GNU-stack, "", @progbits

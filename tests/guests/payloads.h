@@ -55,5 +55,6 @@ DECLARE_PAYLOAD(mmio_loop);
 DECLARE_PAYLOAD(cpuid_loop);
 DECLARE_PAYLOAD(mem_probe);
 DECLARE_PAYLOAD(cr_rm);
+DECLARE_PAYLOAD(tsc_aux);
 
 #endif
