@@ -169,6 +169,49 @@ struct thread_status {
 
 /* Index MAX_THREADS is the main thread (setup and teardown). */
 static struct thread_status status[MAX_THREADS + 1];
+
+/*
+ * The fuzzer crashed (its own bug, or a guest that wrote into this process's
+ * memory through a slot that should not have reached it): say where and
+ * what every thread was doing, with async-signal-safe writes only.
+ */
+static void crash_write(const char *str)
+{
+	ssize_t ignored = write(2, str, strlen(str));
+
+	(void)ignored;
+}
+
+static void crash_hex(unsigned long v)
+{
+	char buf[19] = "0x";
+
+	for (int i = 0; i < 16; i++)
+		buf[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
+	buf[18] = 0;
+	crash_write(buf);
+}
+
+static void on_crash(int sig, siginfo_t *info, void *uctx)
+{
+	(void)uctx;
+	crash_write(sig == SIGSEGV ? "ioctl-fuzz: SIGSEGV at " :
+		    "ioctl-fuzz: SIGBUS at ");
+	crash_hex((unsigned long)info->si_addr);
+	crash_write("\n");
+	for (int t = 0; t <= MAX_THREADS; t++) {
+		const char *what = atomic_load(&status[t].what);
+
+		if (!what)
+			continue;
+		crash_write("ioctl-fuzz:   thread ");
+		crash_hex(t);
+		crash_write(": ");
+		crash_write(what);
+		crash_write("\n");
+	}
+	raise(sig);
+}
 static atomic_int current_round;
 static atomic_int failures;
 static atomic_bool stop_threads;
@@ -1665,6 +1708,13 @@ int main(int argc, char **argv)
 	sigemptyset(&kick.sa_mask);
 	sigaction(KICK_SIGNAL, &kick, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	{
+		struct sigaction crash = { .sa_sigaction = on_crash,
+					   .sa_flags = SA_SIGINFO | SA_RESETHAND };
+
+		sigaction(SIGSEGV, &crash, NULL);
+		sigaction(SIGBUS, &crash, NULL);
+	}
 	sigemptyset(&block);
 	sigaddset(&block, KICK_SIGNAL);
 	pthread_sigmask(SIG_BLOCK, &block, NULL);
