@@ -966,6 +966,14 @@ static void svm_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	vmcb->save.rsp = vcpu->gprs[GPR_RSP];
 	vmcb->save.rip = vcpu->rip;
 	vmcb->save.rflags = vcpu->rflags;
+	/* Physical interrupts stay the host's whatever happened to the VMCB
+	 * since init_controls: QEMU's SVM (7.2) stores its host-mode int_ctl,
+	 * 0, into the VMCB when VMRUN fails its early CR0/CR3/CR4 checks, and
+	 * without V_INTR_MASKING a guest with RFLAGS.IF clear masks host
+	 * interrupts for as long as it spins (an RCU stall, a host CPU lost:
+	 * seen with the ioctl fuzzer), and its CR8 writes reach the host's
+	 * TPR. Set on every entry, so no path can leave it off (15.21.1). */
+	vmcb->control.int_ctl |= SVM_V_INTR_MASKING;
 	/* Nothing is cached across entries: a vCPU may move between CPUs,
 	 * and common code edits the VMCB freely (15.15). */
 	vmcb->control.clean = 0;

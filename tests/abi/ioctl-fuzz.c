@@ -345,10 +345,16 @@ static void *rng_pointer(uint64_t *s, void *valid, size_t size)
 		return bad.none;
 	case 3:
 		return bad.readonly;
+	/* At most a page before: a bigger step would start below bad.base,
+	 * in whatever is mapped there (libc's data: a KVM_GET_CPUID2 answer
+	 * landed in malloc's main_arena, 20 pages below, and the fuzzer
+	 * crashed in malloc). */
 	case 4:	/* runs into the unmapped page */
-		return bad.unmapped - (size > 1 ? rng_below(s, size) + 1 : 1);
+		return bad.unmapped - (size > 1 ? rng_below(s, size < PAGE ?
+							size : PAGE) + 1 : 1);
 	case 5:	/* the end of the read-only page into PROT_NONE */
-		return bad.none - (size > 1 ? rng_below(s, size) + 1 : 1);
+		return bad.none - (size > 1 ? rng_below(s, size < PAGE ?
+							size : PAGE) + 1 : 1);
 	case 6:
 		return (void *)(uintptr_t)boundary_values[rng_below(s,
 							NR_BOUNDARY)];

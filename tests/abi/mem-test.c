@@ -558,6 +558,11 @@ static int wait_toucher_passes(struct fixture *f, const char *when)
 			fprintf(stderr, "mem-test: %s: the running vCPU's writes do not reach the VMM (mark %u, was %u)%s\n",
 				when, toucher_mark(f), from,
 				f->t.finished ? ", it stopped" : "");
+			/* Why it stopped: the assertion after this return
+			 * ends the test before the caller could say. */
+			if (f->t.finished)
+				fprintf(stderr, "mem-test: the running vCPU stopped: %d (%s)\n",
+					f->t.bad_result, f->t.bad_exit);
 			return -1;
 		}
 		sched_yield();
