@@ -55,9 +55,7 @@
 	 * -ENOENT (not the backend's). */                                    \
 	OP(int, get_msr, (struct vmm_vcpu *vcpu, u32 index, u64 *data))       \
 	OP(int, set_msr, (struct vmm_vcpu *vcpu, u32 index, u64 data))        \
-	/* Debug registers: exits on MOV DRn on/off; DR6/DR7 as the CPU     \
-	 * switches them (KVM_GET/SET_DEBUGREGS). */                          \
-	OP(void, set_dr_exits, (struct vmm_vcpu *vcpu, bool on))              \
+	/* DR6/DR7, which the CPU switches (KVM_GET/SET_DEBUGREGS). */        \
 	OP(void, get_dr67, (struct vmm_vcpu *vcpu, u64 *dr6, u64 *dr7))       \
 	OP(void, set_dr67, (struct vmm_vcpu *vcpu, u64 dr6, u64 dr7))         \
 	/* Guest TSC = host TSC + offset. */                                  \

@@ -3,16 +3,22 @@
  * The guest's debug registers. DR6 and DR7 are in the backend's control
  * block and switched by the CPU on every entry and exit; DR0-DR3 are not
  * (AMD APM vol. 2, 15.5.1 lists what VMRUN and #VMEXIT load). Left alone, a
- * guest writing DR0-DR3 would move the host's breakpoints (and a debugger's
- * on the VMM thread), and reading them would show it host addresses.
+ * guest would read the host's DR0-3 (host addresses, a debugger's
+ * breakpoints on the VMM thread) and its own writes would be lost to the
+ * host's.
  *
- * So every MOV to or from a debug register exits, until the guest touches
- * one: then its DR0-DR3 are loaded around the next entry, the intercepts
- * are dropped so the instruction runs natively (with the CPU's own checks:
- * #GP for reserved bits, #UD for DR4/5 with CR4.DE, DR7.GD's #DB), and at
- * that entry's exit the values are saved, the host's breakpoints come back
- * and the intercepts are set again. A guest that never uses its debug
- * registers pays nothing; one that does pays one exit per burst of use.
+ * So the guest's DR0-3 are in the CPU whenever it runs: written before
+ * entry where the CPU holds something else, read back after the exit. Its
+ * MOV DR instructions run natively (the CPU's own checks: #GP for reserved
+ * bits, #UD for DR4/5 with CR4.DE, DR7.GD's #DB). The host's breakpoints
+ * come back after the exit when it has any.
+ *
+ * KVM instead intercepts DR accesses until the guest first uses them; that
+ * saves the four reads per exit, but under QEMU's software SVM the switch
+ * from intercepted to native accesses coincided with wedged host CPUs in
+ * the ioctl fuzzer (not root-caused; the V_INTR_MASKING loss fixed in svm.c
+ * may have been the cause), so the simpler scheme stays until it is shown
+ * safe there.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -25,50 +31,47 @@
 void vmm_debugregs_reset(struct vmm_vcpu *vcpu)
 {
 	memset(vcpu->db, 0, sizeof(vcpu->db));
-	vcpu->dr_passthrough = false;
-	vmm_backend->set_dr_exits(vcpu, true);
 }
 
-/* A MOV to/from DRn exited: run it natively at the next entry. */
-int vmm_handle_dr_access(struct vmm_vcpu *vcpu)
-{
-	vcpu->dr_passthrough = true;
-	vmm_backend->set_dr_exits(vcpu, false);
-	return 1; /* RIP stays: the instruction runs again, in the guest */
-}
+/* DR n (0-3) holds `value` from here on; written only where it holds
+ * something else, as debug-register writes are slow. */
+#define LOAD_DR(n, value)						\
+	do {								\
+		unsigned long now_;					\
+									\
+		get_debugreg(now_, n);					\
+		if (now_ != (value))					\
+			set_debugreg((value), n);			\
+	} while (0)
 
 /* Right before entry, interrupts off. */
 void vmm_load_guest_debugregs(struct vmm_vcpu *vcpu)
 {
-	if (!vcpu->dr_passthrough)
-		return;
 	/* Host breakpoints must not fire on the guest's addresses in the
 	 * few host instructions left before VMRUN loads the guest's DR7. */
 	if (hw_breakpoint_active())
 		set_debugreg(0, 7);
-	set_debugreg(vcpu->db[0], 0);
-	set_debugreg(vcpu->db[1], 1);
-	set_debugreg(vcpu->db[2], 2);
-	set_debugreg(vcpu->db[3], 3);
+	LOAD_DR(0, vcpu->db[0]);
+	LOAD_DR(1, vcpu->db[1]);
+	LOAD_DR(2, vcpu->db[2]);
+	LOAD_DR(3, vcpu->db[3]);
 }
 
 /* Right after the exit, interrupts off. */
 void vmm_load_host_debugregs(struct vmm_vcpu *vcpu)
 {
-	bool restore = hw_breakpoint_active();
-
-	if (vcpu->dr_passthrough) {
-		get_debugreg(vcpu->db[0], 0);
-		get_debugreg(vcpu->db[1], 1);
-		get_debugreg(vcpu->db[2], 2);
-		get_debugreg(vcpu->db[3], 3);
-		vcpu->dr_passthrough = false;
-		vmm_backend->set_dr_exits(vcpu, true);
-		restore = true;
-	}
-	/* The exit left DR7 at its reset value (no breakpoints) and maybe
-	 * the guest's DR0-3 and DR6 in the CPU: give the host its own. */
-	if (restore)
+	get_debugreg(vcpu->db[0], 0);
+	get_debugreg(vcpu->db[1], 1);
+	get_debugreg(vcpu->db[2], 2);
+	get_debugreg(vcpu->db[3], 3);
+	/*
+	 * The exit left DR7 at its reset value: no breakpoint is armed, so
+	 * the guest's DR0-3 may stay in the CPU (nobody reads them: the next
+	 * guest gets its own loaded, the host's breakpoint code writes the
+	 * address registers it arms). Only a host with breakpoints of its
+	 * own needs them back, as in KVM.
+	 */
+	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
 }
 

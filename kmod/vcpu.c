@@ -141,8 +141,6 @@ static int handle_exit(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 		vmm_queue_exception(vcpu, exit->exc.vector, exit->exc.has_error,
 				    exit->exc.error);
 		return 1;
-	case VMM_EXIT_DR:
-		return vmm_handle_dr_access(vcpu);
 	case VMM_EXIT_HW_OFF:
 		pr_warn_once("virtualization was turned off under running vCPUs (reboot?): KVM_RUN fails with EIO\n");
 		return -EIO;

@@ -167,10 +167,9 @@ struct vmm_vcpu {
 	 * MMIO, XSETBV): filled by vmm_read_sregs(), no allocation per exit. */
 	struct kvm_sregs emu_sregs;
 
-	/* DR0-3 (DR6/DR7 are the backend's); while dr_passthrough the
-	 * guest's accesses run natively for one entry (debugreg.c). */
+	/* DR0-3, in the CPU while the guest runs (DR6/DR7 are the
+	 * backend's: debugreg.c). */
 	u64 db[4];
-	bool dr_passthrough;
 
 	/* Event injection (KVM_INTERRUPT, KVM_NMI, emulated faults). */
 	bool exception_pending;
@@ -211,7 +210,6 @@ enum vmm_exit_reason {
 	VMM_EXIT_IRET,        /* the guest runs IRET: end of an NMI handler */
 	VMM_EXIT_DB,          /* a debug exception (#DB), intercepted */
 	VMM_EXIT_EXCEPTION,   /* another intercepted exception: reflect it */
-	VMM_EXIT_DR,          /* MOV to/from a debug register */
 	VMM_EXIT_HW_OFF,      /* virtualization was turned off under the vCPU
 			       * (reboot, emergency shutdown) */
 	VMM_EXIT_CR,          /* a control-register access, intercepted */
@@ -343,7 +341,6 @@ unsigned int vmm_fetch_insn(struct vmm_vcpu *vcpu,
 
 /* debugreg.c */
 void vmm_debugregs_reset(struct vmm_vcpu *vcpu);
-int vmm_handle_dr_access(struct vmm_vcpu *vcpu);
 void vmm_load_guest_debugregs(struct vmm_vcpu *vcpu);
 void vmm_load_host_debugregs(struct vmm_vcpu *vcpu);
 long vmm_debugregs_ioctl(struct vmm_vcpu *vcpu, unsigned int ioctl,

@@ -63,10 +63,6 @@
 #define SVM_INTERCEPT_EXC(vector) (1u << (vector))
 #define X86_VEC_MC 18
 
-/* Debug-register intercepts (VMCB offset 0x04): reads of DR0-7 in bits
- * 7:0, writes in bits 23:16 (APM vol. 2, 15.8, Table B-1) */
-#define SVM_INTERCEPT_DR_ALL 0x00ff00ffu
-
 /* V_INTR fields (VMCB offset 0x60) */
 #define SVM_V_TPR_MASK 0xffull
 #define SVM_V_IRQ (1ull << 8)
@@ -113,8 +109,6 @@
 #define SVM_NPF_FETCH (1ull << 4)
 
 /* Exit codes (APM vol. 2, appendix C) */
-#define SVM_EXIT_READ_DR0 0x020  /* 0x020-0x02f: MOV from DRn */
-#define SVM_EXIT_WRITE_DR0 0x030 /* 0x030-0x03f: MOV to DRn */
 #define SVM_EXIT_READ_CR0 0x000   /* + n: MOV from CRn */
 #define SVM_EXIT_WRITE_CR0 0x010  /* + n: MOV to CRn, LMSW and CLTS for CR0 */
 #define SVM_EXIT_EXCP_BASE 0x040

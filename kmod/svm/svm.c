@@ -279,12 +279,10 @@ static void init_controls(struct vmcb_control *c, struct vmm_vm *vm)
 	 * stack, a misaligned #AC handler stack), and the CPU would loop in
 	 * microcode for ever without taking host interrupts (CVE-2015-8104,
 	 * CVE-2015-5307); as exits, they are reflected into the guest one at
-	 * a time. Debug-register accesses exit until the guest uses them
-	 * (debugreg.c). */
+	 * a time. */
 	c->intercept_exc = SVM_INTERCEPT_EXC(X86_VEC_MC) |
 			   SVM_INTERCEPT_EXC(X86_VEC_DB) |
 			   SVM_INTERCEPT_EXC(X86_VEC_AC);
-	c->intercept_dr = SVM_INTERCEPT_DR_ALL;
 	/*
 	 * Control registers: every CR0/CR4 write is checked in common code
 	 * (cr.c), or a bad value fails VMRUN and CR4.PKE/MCE would be the
@@ -617,11 +615,6 @@ static void svm_set_db_exit(struct vmm_vcpu *vcpu, bool on)
 		to_svm(vcpu)->vmcb->save.dr6 &= ~(1ull << 14); /* no DR6.BS */
 }
 
-static void svm_set_dr_exits(struct vmm_vcpu *vcpu, bool on)
-{
-	to_svm(vcpu)->vmcb->control.intercept_dr = on ? SVM_INTERCEPT_DR_ALL : 0;
-}
-
 static void svm_get_dr67(struct vmm_vcpu *vcpu, u64 *dr6, u64 *dr7)
 {
 	const struct vmcb_save *s = &to_svm(vcpu)->vmcb->save;
@@ -827,9 +820,6 @@ static void decode_exit(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 		exit->exc.vector = X86_VEC_AC;
 		exit->exc.has_error = true;
 		exit->exc.error = 0;
-		break;
-	case SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR0 + 15:
-		exit->reason = VMM_EXIT_DR;
 		break;
 	case SVM_EXIT_IOIO:
 		decode_ioio(c, exit);
@@ -1043,7 +1033,6 @@ const struct vmm_backend vmm_svm_backend = {
 	.set_cr8 = svm_set_cr8,
 	.get_msr = svm_get_msr,
 	.set_msr = svm_set_msr,
-	.set_dr_exits = svm_set_dr_exits,
 	.get_dr67 = svm_get_dr67,
 	.set_dr67 = svm_set_dr67,
 	.set_tsc_offset = svm_set_tsc_offset,
