@@ -994,12 +994,20 @@ static void svm_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 		return;
 	}
 
-	vcpu->gprs[GPR_RAX] = vmcb->save.rax;
-	vcpu->gprs[GPR_RSP] = vmcb->save.rsp;
-	vcpu->rip = vmcb->save.rip;
-	vcpu->rflags = vmcb->save.rflags;
-	if (vmcb->control.exit_code != SVM_EXIT_INVALID)
+	/*
+	 * A VMRUN that fails its checks runs nothing, so the registers are
+	 * still the ones handed to it (hardware leaves the save area alone;
+	 * QEMU's software SVM writes the host's RIP, RSP, RAX and RFLAGS
+	 * there: taking those would leak host addresses to userspace and
+	 * start the guest at one).
+	 */
+	if (vmcb->control.exit_code != SVM_EXIT_INVALID) {
+		vcpu->gprs[GPR_RAX] = vmcb->save.rax;
+		vcpu->gprs[GPR_RSP] = vmcb->save.rsp;
+		vcpu->rip = vmcb->save.rip;
+		vcpu->rflags = vmcb->save.rflags;
 		sc->flush_all_pending = false;
+	}
 
 	decode_exit(vcpu, exit);
 	if (exit->reason != VMM_EXIT_FAIL_ENTRY)
