@@ -865,23 +865,201 @@ static int key_not_yet(struct apply *a, const struct setting *s)
 	return fail_setting(a, s, "not supported yet");
 }
 
-/* vnc and sdl: 0/1 */
-static int key_display(struct apply *a, const struct setting *s)
+/* Remember where a display key was set, for the consoles' messages
+ * ("FILE:LINE: vncdisplay: port 5901 is in use"). */
+static void note_where(char *buf, size_t len, const struct setting *s)
+{
+	snprintf(buf, len, "%s:%d", s->source, s->line);
+}
+
+static int key_vnc(struct apply *a, const struct setting *s)
+{
+	struct vm_display *d = &a->cfg->display;
+
+	if (get_bool(a, s, &d->vnc))
+		return -1;
+	if (!d->where_vnc[0])
+		note_where(d->where_vnc, sizeof(d->where_vnc), s);
+	return 0;
+}
+
+static int key_sdl(struct apply *a, const struct setting *s)
+{
+	struct vm_display *d = &a->cfg->display;
+
+	note_where(d->where_sdl, sizeof(d->where_sdl), s);
+	return get_bool(a, s, &d->sdl);
+}
+
+/* vnclisten = "ADDR" or xl's "ADDR:DISPLAY". */
+static int key_vnclisten(struct apply *a, const struct setting *s)
+{
+	struct vm_display *d = &a->cfg->display;
+	const char *v, *colon;
+	char *addr;
+
+	if (get_string(a, s, &v))
+		return -1;
+	if (!*v)
+		return fail_setting(a, s, "expected an address, got ''");
+	addr = strdup(v);
+	if (!addr)
+		abort();
+	colon = strchr(v, ':');
+	/* one colon: ADDR:DISPLAY (an IPv6 address has several) */
+	if (colon && !strchr(colon + 1, ':')) {
+		char *end;
+		long n;
+
+		errno = 0;
+		n = strtol(colon + 1, &end, 10);
+		if (colon == v || !colon[1] || *end || errno || n < 0 ||
+		    n > 65535 - VM_VNC_BASE_PORT) {
+			free(addr);
+			return fail_setting(a, s, "'%s' is not ADDRESS or "
+					    "ADDRESS:DISPLAY", v);
+		}
+		addr[colon - v] = 0;
+		d->vncdisplay = (int)n;
+	}
+	free(d->vnclisten);
+	d->vnclisten = addr;
+	note_where(d->where_vnc, sizeof(d->where_vnc), s);
+	return 0;
+}
+
+static int key_vncdisplay(struct apply *a, const struct setting *s)
+{
+	long long n = 0;
+
+	if (get_int(a, s, " (port 5900 + N)", 0, 65535 - VM_VNC_BASE_PORT, &n))
+		return -1;
+	a->cfg->display.vncdisplay = (int)n;
+	note_where(a->cfg->display.where_vnc,
+		   sizeof(a->cfg->display.where_vnc), s);
+	return 0;
+}
+
+static int key_vncunused(struct apply *a, const struct setting *s)
+{
+	return get_bool(a, s, &a->cfg->display.vncunused);
+}
+
+static int key_vncpasswd(struct apply *a, const struct setting *s)
+{
+	const char *pw;
+
+	if (get_string(a, s, &pw))
+		return -1;
+	free(a->cfg->display.vncpasswd);
+	a->cfg->display.vncpasswd = NULL;
+	if (*pw)
+		set_string(&a->cfg->display.vncpasswd, pw);
+	return 0;
+}
+
+static int key_fullscreen(struct apply *a, const struct setting *s)
+{
+	return get_bool(a, s, &a->cfg->display.fullscreen);
+}
+
+/* A layout name as Xen's keymap files are named ("en-us", "de", "fr-ch"):
+ * whether the layout exists is the VNC console's to say, at start. */
+static int key_keymap(struct apply *a, const struct setting *s)
+{
+	const char *v;
+
+	if (get_string(a, s, &v))
+		return -1;
+	for (const char *p = v; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '_'))
+			return fail_setting(a, s, "'%s' is not a keymap name "
+					    "(e.g. 'en-us', 'de', 'fr')", v);
+	if (!*v)
+		return fail_setting(a, s, "expected a keymap name, got ''");
+	set_string(&a->cfg->display.keymap, v);
+	return 0;
+}
+
+/* vncconsole (start a viewer) and opengl: nothing to do for us. */
+static int key_display_ignored(struct apply *a, const struct setting *s)
 {
 	bool on;
 
 	if (get_bool(a, s, &on))
 		return -1;
-	return key_not_yet(a, s);
+	if (on)
+		fprintf(a->notices, "%s:%d: %s: ignored (connect a viewer "
+			"yourself; the port is printed at start)\n",
+			s->source, s->line, s->key);
+	return 0;
 }
 
-/* The VNC/SDL details are harmless while vnc and sdl are off (the seed
- * configs have vnc = 0 with vnclisten set); vnc/sdl = 1 is refused. */
-static int key_display_detail(struct apply *a, const struct setting *s)
+/* stdvga = 1: the standard VGA (also the default). stdvga = 0 asks Xen for
+ * a Cirrus; there is none here, the standard VGA serves instead. */
+static int key_stdvga(struct apply *a, const struct setting *s)
 {
-	(void)a;
-	(void)s;
+	bool on;
+
+	if (get_bool(a, s, &on))
+		return -1;
+	if (!on)
+		fprintf(a->notices, "%s:%d: stdvga = 0: there is no Cirrus "
+			"VGA here; the guest gets the standard VGA\n",
+			s->source, s->line);
 	return 0;
+}
+
+/* vga = 'stdvga' | 'none' (xl). 'cirrus' gets the standard VGA, noted. */
+static int key_vga(struct apply *a, const struct setting *s)
+{
+	const char *v;
+
+	if (get_string(a, s, &v))
+		return -1;
+	if (!strcmp(v, "stdvga") || !strcmp(v, "std")) {
+		a->cfg->display.vga = VM_VGA_STD;
+	} else if (!strcmp(v, "cirrus")) {
+		fprintf(a->notices, "%s:%d: vga = 'cirrus': there is no Cirrus "
+			"VGA here; the guest gets the standard VGA\n",
+			s->source, s->line);
+		a->cfg->display.vga = VM_VGA_STD;
+	} else if (!strcmp(v, "none")) {
+		a->cfg->display.vga = VM_VGA_NONE;
+	} else {
+		return fail_setting(a, s, "expected 'stdvga' or 'none', got "
+				    "'%s'", v);
+	}
+	return 0;
+}
+
+/* videoram in MiB; the VRAM BAR is a power of two, as on QEMU's stdvga. */
+static int key_videoram(struct apply *a, const struct setting *s)
+{
+	long long mib = 0;
+
+	if (value_is_off(&s->val)) { /* 0: the default, as in xl */
+		a->cfg->display.videoram_mib = VM_VIDEORAM_DEFAULT_MIB;
+		return 0;
+	}
+	if (get_int(a, s, " (MiB)", VM_VIDEORAM_MIN_MIB, VM_VIDEORAM_MAX_MIB,
+		    &mib))
+		return -1;
+	if (mib & (mib - 1))
+		return fail_setting(a, s, "%lld MiB: the VRAM size must be a "
+				    "power of two (1, 2, 4 ... 256)", mib);
+	a->cfg->display.videoram_mib = (unsigned)mib;
+	return 0;
+}
+
+/* usbdevice = 'tablet' would need a USB controller (README). */
+static int key_usbdevice(struct apply *a, const struct setting *s)
+{
+	if (value_is_off(&s->val))
+		return 0;
+	return fail_setting(a, s, "not supported yet (no USB controller: the "
+			    "pointer is a relative PS/2 mouse)");
 }
 
 /* maxmem = memory asks for no ballooning: fine. Checked once memory is
@@ -1481,28 +1659,29 @@ static const struct key_handler key_handlers[] = {
 	{ "boot_fail_wait", key_boot_fail_wait },
 	{ "device_model", key_ignored },
 	{ "shadow_memory", key_ignored },
-	{ "vnc", key_display },
-	{ "sdl", key_display },
-	{ "vnclisten", key_display_detail },
-	{ "vncdisplay", key_display_detail },
-	{ "vncunused", key_display_detail },
-	{ "vncpasswd", key_display_detail },
-	{ "vncconsole", key_display_detail },
-	{ "keymap", key_display_detail },
-	{ "opengl", key_display_detail },
+	{ "vnc", key_vnc },
+	{ "sdl", key_sdl },
+	{ "vnclisten", key_vnclisten },
+	{ "vncdisplay", key_vncdisplay },
+	{ "vncunused", key_vncunused },
+	{ "vncpasswd", key_vncpasswd },
+	{ "vncconsole", key_display_ignored },
+	{ "keymap", key_keymap },
+	{ "opengl", key_display_ignored },
+	{ "fullscreen", key_fullscreen },
 	{ "disk", key_disk },
 	{ "vif", key_not_yet },
-	{ "stdvga", key_not_yet },
-	{ "vga", key_not_yet },
+	{ "stdvga", key_stdvga },
+	{ "vga", key_vga },
 	{ "usb", key_not_yet },
-	{ "usbdevice", key_not_yet },
+	{ "usbdevice", key_usbdevice },
 	{ "maxmem", key_maxmem },
 	{ "maxvcpus", key_maxvcpus },
 	{ "cpus", key_not_yet },
 	{ "hpet", key_not_yet },
 	{ "timer_mode", key_not_yet },
 	{ "uuid", key_not_yet },
-	{ "videoram", key_not_yet },
+	{ "videoram", key_videoram },
 	{ "rtc_timeoffset", key_not_yet },
 };
 
@@ -1530,6 +1709,10 @@ static void set_defaults(struct vm_config *cfg)
 	cfg->on_reboot = VM_ACTION_RESTART;
 	cfg->on_crash = VM_ACTION_DESTROY;
 	cfg->acpi = cfg->apic = cfg->pae = true;
+	cfg->display.vga = VM_VGA_STD;
+	cfg->display.videoram_mib = VM_VIDEORAM_DEFAULT_MIB;
+	cfg->display.vncdisplay = -1;
+	cfg->display.vncunused = true;
 }
 
 /* A regular file we can read; else why not, in ERR ("KEY: [WHAT ]PATH:
@@ -1598,6 +1781,29 @@ static void build_cmdline(struct apply *a)
 	a->cfg->extra = line;
 }
 
+/* nographic = 1 leaves the display device out, as vga = 'none' does; a
+ * console then has nothing to show. */
+static int check_display(struct apply *a, const char *source)
+{
+	struct vm_display *d = &a->cfg->display;
+
+	if (a->cfg->nographic)
+		d->vga = VM_VGA_NONE;
+	if (d->vga == VM_VGA_NONE && (d->vnc || d->sdl))
+		return fail_at(a->err, a->errlen, source, 0, "%s: there is no "
+			       "display device to show (nographic = 1 or "
+			       "vga = 'none')", d->vnc ? "vnc" : "sdl");
+	if (!d->vnclisten)
+		set_string(&d->vnclisten, "127.0.0.1");
+	if (!d->keymap)
+		set_string(&d->keymap, "en-us");
+	if (!d->where_vnc[0])
+		snprintf(d->where_vnc, sizeof(d->where_vnc), "%s", source);
+	if (!d->where_sdl[0])
+		snprintf(d->where_sdl, sizeof(d->where_sdl), "%s", source);
+	return 0;
+}
+
 static int check_config(struct apply *a, const char *source)
 {
 	struct vm_config *cfg = a->cfg;
@@ -1622,6 +1828,8 @@ static int check_config(struct apply *a, const char *source)
 				    "(ballooning); maxmem must equal memory "
 				    "(%" PRIu64 ")", cfg->memory_mib);
 	build_cmdline(a);
+	if (check_display(a, source))
+		return -1;
 	if (!cfg->bios)
 		set_string(&cfg->bios, bios_default);
 	if (check_file(a, a->bios_at, "bios_path_override", source,
@@ -1647,6 +1855,9 @@ void config_free(struct vm_config *cfg)
 	free(cfg->ramdisk);
 	free(cfg->extra);
 	free(cfg->serial_path);
+	free(cfg->display.vnclisten);
+	free(cfg->display.vncpasswd);
+	free(cfg->display.keymap);
 	for (unsigned i = 0; i < cfg->nr_disks; i++)
 		free(cfg->disks[i].path);
 	memset(cfg, 0, sizeof(*cfg));

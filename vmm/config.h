@@ -47,6 +47,33 @@ struct vm_disk {
 	char where[64];          /* "FILE:LINE", for messages */
 };
 
+/* The display device (xen-config.md: stdvga, vga, nographic). */
+enum vm_vga {
+	VM_VGA_STD,      /* standard VGA with Bochs VBE, PCI 1234:1111 */
+	VM_VGA_NONE,     /* no display device (nographic = 1, vga = 'none') */
+};
+
+#define VM_VIDEORAM_DEFAULT_MIB 16
+#define VM_VIDEORAM_MIN_MIB     1
+#define VM_VIDEORAM_MAX_MIB     256
+#define VM_VNC_BASE_PORT        5900
+
+/* Consoles on the display (xen-config.md: vnc*, sdl, keymap). */
+struct vm_display {
+	enum vm_vga vga;
+	unsigned videoram_mib;   /* VRAM, a power of two */
+	bool vnc;
+	char *vnclisten;         /* address to bind; default 127.0.0.1 */
+	int vncdisplay;          /* port 5900 + N; -1: not given */
+	bool vncunused;          /* first free port from 5900 (+ vncdisplay) */
+	char *vncpasswd;         /* NULL or "": no authentication */
+	bool sdl;
+	bool fullscreen;
+	char *keymap;            /* layout of VNC keysyms; default "en-us" */
+	char where_vnc[64];      /* "FILE:LINE" of the vnc* keys, for messages */
+	char where_sdl[64];      /* "FILE:LINE" of sdl = 1 */
+};
+
 struct vm_config {
 	char *source;            /* the config file, for messages */
 	char *name;
@@ -72,6 +99,8 @@ struct vm_config {
 	enum vm_action on_poweroff, on_reboot, on_crash;
 
 	bool acpi, apic, pae, localtime, nographic;
+
+	struct vm_display display;
 };
 
 /* How `vmm create -F` exits: the guest's end, for scripts and tests. */

@@ -35,4 +35,12 @@ void i8042_reset(struct i8042 *k);
 int i8042_key_event(struct i8042 *k, const uint8_t *bytes, size_t len);
 bool i8042_translating(const struct i8042 *k);
 
+/* From the consoles' input sink (devmodel/input/input.h): a key, as a set-1
+ * code, went down or up; the keyboard sends it in the set the guest uses.
+ * And the pointer moved or its buttons changed (PS/2 mouse packets while
+ * the guest has reporting on). */
+void i8042_keyboard_event(struct i8042 *k, uint16_t code, bool down);
+void i8042_mouse_event(struct i8042 *k, int dx, int dy, int dz,
+		       unsigned buttons);
+
 #endif /* DEVMODEL_CHIPSET_I8042_H */

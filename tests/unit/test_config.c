@@ -485,10 +485,9 @@ static void unimplemented_keys_when_on(void **state)
 {
 	static const char *const lines[] = {
 		"vif = [ 'type=ioemu' ]",
-		"vnc = 1", "sdl = 1", "stdvga = 1", "usb = 1",
-		"usbdevice = 'tablet'", "maxvcpus = 2", "cpus = '0-3'",
+		"usb = 1", "maxvcpus = 2", "cpus = '0-3'",
 		"hpet = 1", "timer_mode = 1", "uuid = 'abc'",
-		"videoram = 8", "rtc_timeoffset = 3600", "vga = 'stdvga'",
+		"rtc_timeoffset = 3600",
 	};
 	char text[128], want[128], key[32];
 
@@ -505,6 +504,63 @@ static void unimplemented_keys_when_on(void **state)
 		     "equal memory (128)");
 	expect_error("name='g'\nvnc = 2\n", "guest.hvm:2: vnc: expected 0 or "
 		     "1, got 2");
+	expect_error_part("name='g'\nusbdevice = 'tablet'\n",
+			  "guest.hvm:2: usbdevice: not supported yet");
+}
+
+/* The display keys (xen-config.md): defaults, values, and bad input. */
+static void display_keys(void **state)
+{
+	(void)state;
+	expect_ok("name='g'\n");
+	assert_int_equal(cfg.display.vga, VM_VGA_STD);
+	assert_int_equal(cfg.display.videoram_mib, 16);
+	assert_false(cfg.display.vnc);
+	assert_false(cfg.display.sdl);
+	assert_string_equal(cfg.display.vnclisten, "127.0.0.1");
+	assert_int_equal(cfg.display.vncdisplay, -1);
+	assert_true(cfg.display.vncunused);
+	assert_null(cfg.display.vncpasswd);
+	assert_string_equal(cfg.display.keymap, "en-us");
+
+	expect_ok("name='g'\nvnc=1\nvnclisten='0.0.0.0:3'\nvncunused=0\n"
+		  "vncpasswd='secret'\nsdl=1\nfullscreen=1\nkeymap='de'\n"
+		  "videoram=32\nstdvga=1\n");
+	assert_true(cfg.display.vnc);
+	assert_string_equal(cfg.display.vnclisten, "0.0.0.0");
+	assert_int_equal(cfg.display.vncdisplay, 3);
+	assert_false(cfg.display.vncunused);
+	assert_string_equal(cfg.display.vncpasswd, "secret");
+	assert_true(cfg.display.sdl);
+	assert_true(cfg.display.fullscreen);
+	assert_string_equal(cfg.display.keymap, "de");
+	assert_int_equal(cfg.display.videoram_mib, 32);
+	assert_string_equal(cfg.display.where_vnc, "guest.hvm:3");
+
+	expect_ok("name='g'\nvga='none'\n");
+	assert_int_equal(cfg.display.vga, VM_VGA_NONE);
+	expect_ok("name='g'\nnographic=1\n");
+	assert_int_equal(cfg.display.vga, VM_VGA_NONE);
+	expect_ok("name='g'\nstdvga=0\n");
+	assert_int_equal(cfg.display.vga, VM_VGA_STD);
+	assert_non_null(strstr(notices_buf, "no Cirrus"));
+
+	expect_error("name='g'\nvideoram=12\n", "guest.hvm:2: videoram: 12 "
+		     "MiB: the VRAM size must be a power of two (1, 2, 4 ... "
+		     "256)");
+	expect_error_part("name='g'\nvideoram=512\n",
+			  "guest.hvm:2: videoram: 512 is out of range");
+	expect_error("name='g'\nvga='vmware'\n", "guest.hvm:2: vga: expected "
+		     "'stdvga' or 'none', got 'vmware'");
+	expect_error("name='g'\nvncdisplay=70000\n", "guest.hvm:2: "
+		     "vncdisplay: 70000 is out of range (0 to 59635)");
+	expect_error("name='g'\nvnclisten='1.2.3.4:x'\n", "guest.hvm:2: "
+		     "vnclisten: '1.2.3.4:x' is not ADDRESS or "
+		     "ADDRESS:DISPLAY");
+	expect_error("name='g'\nkeymap='../x'\n", "guest.hvm:2: keymap: "
+		     "'../x' is not a keymap name (e.g. 'en-us', 'de', 'fr')");
+	expect_error_part("name='g'\nnographic=1\nvnc=1\n",
+			  "vnc: there is no display device to show");
 }
 
 static void files_must_exist(void **state)
@@ -1080,6 +1136,7 @@ int main(void)
 		T(key_errors),
 		T(actions),
 		T(unimplemented_keys_when_on),
+		T(display_keys),
 		T(files_must_exist),
 		T(boot_pieces_need_kernel),
 		T(memory_against_host),
