@@ -30,10 +30,10 @@ TEST_PROGS += tests/abi/coexist
 
 # The monitor (vmm/vmm): the toolstack command, the emulated PC of devmodel/.
 DM_SRCS := $(sort $(wildcard devmodel/*/*.c))
-VMM_SRCS := $(sort $(wildcard vmm/*.c))
+VMM_SRCS := $(sort $(wildcard vmm/*.c vmm/console/*.c))
 # Monitor code with no accelerator or threads in it, for unit tests.
 VMM_LIB_SRCS := vmm/config.c vmm/linuxboot.c vmm/firmware.c
-USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h)
+USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h vmm/console/*.h)
 
 # Unit tests (cmocka), no hypervisor needed: the module's pure logic
 # (test-sregs, the instruction emulator and page walker: test-emulate,
