@@ -499,6 +499,28 @@ int i8042_key_event(struct i8042 *k, const uint8_t *bytes, size_t len)
 	return 0;
 }
 
+/* Placeholder until the keyboard speaks every scan code set: set-1 bytes
+ * only while the controller translates (what SeaBIOS and Linux set up). */
+void i8042_keyboard_event(struct i8042 *k, uint16_t code, bool down)
+{
+	uint8_t bytes[2];
+	size_t n = 0;
+
+	if (!i8042_translating(k))
+		return;
+	if (code & 0xff00)
+		bytes[n++] = code >> 8;
+	bytes[n++] = (code & 0x7f) | (down ? 0 : 0x80);
+	i8042_key_event(k, bytes, n);
+}
+
+/* Placeholder: the mouse does not move yet. */
+void i8042_mouse_event(struct i8042 *k, int dx, int dy, int dz,
+		       unsigned buttons)
+{
+	(void)k, (void)dx, (void)dy, (void)dz, (void)buttons;
+}
+
 /* ---- creation and reset */
 
 void i8042_reset(struct i8042 *k)
