@@ -58,6 +58,13 @@ userspace: vmm/vmm $(TEST_PROGS) $(UNIT_TESTS)
 vmm/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
 	$(CC) $(CFLAGS) -I. -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread
 
+# The monitor under ThreadSanitizer (tests/e2e/tsan-tests): races between
+# the vCPU thread, the event loop and the workers. Not part of `userspace`.
+build/tsan/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) -O1 -g -fsanitize=thread -fno-omit-frame-pointer $(filter-out -O2,$(CFLAGS)) \
+		-I. -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread
+
 tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS) $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(DM_SRCS) $(VMM_LIB_SRCS) -lcmocka -pthread
 
@@ -109,3 +116,4 @@ stress:
 clean:
 	-@$(kdir); $(MAKE) -C "$$kdir" M=$(CURDIR) clean
 	rm -f vmm/vmm $(TEST_PROGS) $(UNIT_TESTS)
+	rm -rf build/tsan
