@@ -99,7 +99,7 @@ demo:
 	tests/nested/run --accel vmm -- $(CURDIR)/tests/guests/hello
 
 check:
-	scripts/install-deps && $(MAKE) all
+	scripts/install-deps && $(MAKE) all build/tsan/vmm
 	tests/run-checks
 
 bench:
