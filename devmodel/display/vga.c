@@ -192,9 +192,8 @@ static void ar_write(struct vga *vga, uint8_t v)
 {
 	if (!vga->ar_data_next) {
 		/* The palette address source bit blanks the screen while
-		 * clear: a change redraws. */
-		if ((vga->ar_index ^ v) & 0x20)
-			vga->full_redraw = true;
+		 * clear; the renderer sees that in the scan-out it computes
+		 * (guests clear and set it around every palette write). */
 		vga->ar_index = v & 0x3f;
 	} else {
 		unsigned i = vga->ar_index & 0x1f;
