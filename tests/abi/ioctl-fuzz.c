@@ -386,6 +386,8 @@ struct fuzz_slot {
 	uint8_t *host;			/* FUZZ_SLOT_SIZE, address fixed */
 	uint64_t gpa;
 	uint64_t size;
+	uint32_t flags;
+	uint64_t offset;		/* of the memory in host */
 	bool registered;
 };
 
@@ -876,6 +878,12 @@ static void fuzz_memslot(struct fuzzer *f)
 		r.userspace_addr = (uintptr_t)fs->host;
 		if (k < 3 && fs->registered) {
 			r.memory_size = 0;	/* delete */
+		} else if (k == 3 && fs->registered) {
+			/* dirty logging toggled in place (flags only) */
+			r.guest_phys_addr = fs->gpa;
+			r.memory_size = fs->size;
+			r.userspace_addr += fs->offset;
+			r.flags = fs->flags ^ KVM_MEM_LOG_DIRTY_PAGES;
 		} else {
 			/* add or move: 4 KiB .. 1 MiB somewhere in the first
 			 * 8 GiB (what the long-mode page tables map), now
@@ -887,6 +895,8 @@ static void fuzz_memslot(struct fuzzer *f)
 				 PAGE);
 			if (rng_chance(s, 15))
 				r.flags = KVM_MEM_READONLY;
+			if (rng_chance(s, 40))
+				r.flags |= KVM_MEM_LOG_DIRTY_PAGES;
 			r.userspace_addr += rng_below(s, (FUZZ_SLOT_SIZE -
 					    r.memory_size) / PAGE + 1) * PAGE;
 		}
@@ -898,6 +908,8 @@ static void fuzz_memslot(struct fuzzer *f)
 			fs->registered = r.memory_size != 0;
 			fs->gpa = r.guest_phys_addr;
 			fs->size = r.memory_size;
+			fs->flags = r.flags;
+			fs->offset = r.userspace_addr - (uintptr_t)fs->host;
 			atomic_fetch_add(&stats.memslot_ok, 1);
 		}
 		pthread_mutex_unlock(&fs->lock);
@@ -970,7 +982,23 @@ static void fuzz_vm_ioctl(struct fuzzer *f)
 					0xffffffff, 0x100000000ull, ~0ull };
 	int r;
 
-	switch (rng_below(s, 4)) {
+	switch (rng_below(s, 5)) {
+	case 4: {
+		/* The dirty log of a fuzz slot (logging or not, there or
+		 * not), slot 0, or any id; into the scratch buffer (bigger
+		 * than any slot's bitmap) or a hostile pointer. */
+		struct kvm_dirty_log log = {
+			.slot = rng_chance(s, 70) ?
+				(uint32_t)rng_below(s, NR_FUZZ_SLOTS + 3) :
+				(uint32_t)rng_value(s),
+			.dirty_bitmap = rng_pointer(s, f->scratch, 4096),
+		};
+
+		fz_ioctl(f->t, "KVM_GET_DIRTY_LOG", w.vm.fd,
+			 KVM_GET_DIRTY_LOG,
+			 (unsigned long)rng_pointer(s, &log, sizeof(log)));
+		break;
+	}
 	case 0:
 		/* A vCPU the threads do not hold (closed at once): the VM
 		 * keeps it until it goes. */

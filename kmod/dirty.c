@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Dirty page logging, as KVM's KVM_MEM_LOG_DIRTY_PAGES / KVM_GET_DIRTY_LOG
+ * (Documentation/virt/kvm/api.rst, 4.8 and 4.35): while a slot logs, the
+ * VMM can ask which of its pages the guest wrote since it last asked (a
+ * display scanning its framebuffer, live migration).
+ *
+ * The mechanism is write protection in the nested page tables, as KVM's on
+ * AMD (no page-modification logging there): while a slot logs, a read fault
+ * maps its page read-only, and a write fault sets the page's bit in the
+ * slot's live bitmap and maps it writable, both under mmu_lock (mem.c). So
+ * a writable leaf of a logging slot always has its bit set. KVM_GET_DIRTY_LOG
+ * then, under mmu_lock, takes the live bits (xchg: cleared), write-protects
+ * the pages they name, and makes every vCPU drop its TLB before the lock
+ * goes (flush_all_vcpus waits until no vCPU can still use a writable
+ * translation). A write that happened before the flush completed is in
+ * this round's bits; one after it faults and lands in the next round.
+ * Emulated writes (string INS, MMIO emulation writing RAM) mark their page
+ * after the copy, so they are in this round or the next, never lost.
+ *
+ * The nested tables map 4 KiB pages only (svm/npt.c), so a bit is a leaf.
+ * Pages of read-only slots never get a bit: guest writes to them are MMIO.
+ */
+#define pr_fmt(fmt) "vmm: " fmt
+
+#include <linux/bitmap.h>
+#include <linux/compat.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "backend.h"
+#include "dirty.h"
+
+static size_t bitmap_longs(u64 npages)
+{
+	return BITS_TO_LONGS(npages);
+}
+
+/* The live bitmap, then the copy handed out (as KVM's second bitmap). One
+ * allocation: npages <= VMM_MEM_MAX_NR_PAGES, so 2 * 2^25 longs at most. */
+unsigned long *vmm_dirty_bitmap_alloc(u64 npages)
+{
+	if (WARN_ON_ONCE(!npages || npages > VMM_MEM_MAX_NR_PAGES))
+		return NULL;
+	return kvcalloc(2 * bitmap_longs(npages), sizeof(long),
+			GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+}
+
+void vmm_dirty_bitmap_free(unsigned long *bitmap)
+{
+	kvfree(bitmap);
+}
+
+void vmm_dirty_log_start(struct vmm_vm *vm, struct vmm_memslot *s,
+			 unsigned long *bitmap)
+{
+	lockdep_assert_held(&vm->lock);
+	lockdep_assert_held(&vm->mmu_lock);
+	s->dirty_bitmap = bitmap;
+	/* Pages the guest wrote before are not dirty in this log (KVM starts
+	 * with an empty one too): their next write faults and counts. */
+	if (vmm_backend->write_protect_range(vm, s->base_gfn << PAGE_SHIFT,
+					     s->npages << PAGE_SHIFT))
+		vmm_flush_all_vcpus(vm);
+	/* A fault that looked the slot up before maps nothing: it may have
+	 * decided on a writable leaf. */
+	vm->mmu_invalidate_seq++;
+}
+
+unsigned long *vmm_dirty_log_stop(struct vmm_vm *vm, struct vmm_memslot *s)
+{
+	unsigned long *bitmap = s->dirty_bitmap;
+
+	lockdep_assert_held(&vm->lock);
+	lockdep_assert_held(&vm->mmu_lock);
+	s->dirty_bitmap = NULL;
+	/* Faults that looked the slot up before may still want the bitmap. */
+	vm->mmu_invalidate_seq++;
+	return bitmap;
+}
+
+void vmm_mark_page_dirty(struct vmm_memslot *s, u64 gfn)
+{
+	unsigned long *bitmap = s->dirty_bitmap;
+
+	if (!bitmap || (s->flags & KVM_MEM_READONLY))
+		return;
+	if (WARN_ON_ONCE(gfn < s->base_gfn || gfn - s->base_gfn >= s->npages))
+		return;
+	/* Atomic: a write fault (mmu_lock) and an emulated write (vm->lock)
+	 * may mark the same long at once. */
+	set_bit(gfn - s->base_gfn, bitmap);
+}
+
+/*
+ * Take the live bits into the copy, clearing them, and write-protect what
+ * they name; the vCPUs have flushed when this returns. mmu_lock held.
+ */
+static void take_dirty_bits(struct vmm_vm *vm, struct vmm_memslot *s)
+{
+	size_t i, longs = bitmap_longs(s->npages);
+	unsigned long *live = s->dirty_bitmap, *copy = live + longs;
+	unsigned int start, end;
+	bool protected = false;
+
+	lockdep_assert_held(&vm->mmu_lock);
+	for (i = 0; i < longs; i++)
+		copy[i] = READ_ONCE(live[i]) ? xchg(&live[i], 0) : 0;
+	for_each_set_bitrange(start, end, copy, s->npages)
+		protected |= vmm_backend->write_protect_range(vm,
+				(s->base_gfn + start) << PAGE_SHIFT,
+				(u64)(end - start) << PAGE_SHIFT);
+	if (protected)
+		vmm_flush_all_vcpus(vm);
+}
+
+/* The copy could not be handed out: its bits go back to the live bitmap
+ * for the next call, so no write is lost (the pages stay write-protected,
+ * which a set bit allows). mmu_lock held. */
+static void give_back_dirty_bits(struct vmm_vm *vm, struct vmm_memslot *s)
+{
+	size_t longs = bitmap_longs(s->npages);
+	unsigned long *live = s->dirty_bitmap, *copy = live + longs;
+	unsigned int bit;
+
+	lockdep_assert_held(&vm->mmu_lock);
+	for_each_set_bit(bit, copy, s->npages)
+		set_bit(bit, live);
+}
+
+/*
+ * KVM_GET_DIRTY_LOG: slot id (address space in the high 16 bits, as
+ * KVM_SET_USER_MEMORY_REGION), and where BITS_TO_LONGS(npages) longs of
+ * bitmap go. As KVM (kvm_get_dirty_log_protect): -EINVAL for a slot id out
+ * of range, -ENOENT for a slot that does not exist or does not log,
+ * -EFAULT if the bitmap cannot be written. vm->lock is held throughout:
+ * calls are one at a time, and the slot (and its bitmap) cannot go or stop
+ * logging meanwhile; the copy to userspace may fault and sleep under it
+ * (nothing the fault path of the owner's memory takes needs vm->lock).
+ */
+int vmm_get_dirty_log(struct vmm_vm *vm, const struct kvm_dirty_log *log)
+{
+	u16 as_id = log->slot >> 16, id = (u16)log->slot;
+	void __user *ubitmap;
+	struct vmm_memslot *s;
+	size_t bytes;
+	int r = 0;
+
+	if (as_id != 0 || id >= VMM_MAX_MEMSLOTS) /* no SMM address space */
+		return -EINVAL;
+	/* A 32-bit process gives a 32-bit pointer in the 64-bit field. */
+	if (in_compat_syscall())
+		ubitmap = compat_ptr((u32)log->padding2);
+	else
+		ubitmap = u64_to_user_ptr(log->padding2);
+
+	mutex_lock(&vm->lock);
+	s = vm->slots[id];
+	if (!s || !s->dirty_bitmap) {
+		r = -ENOENT;
+		goto out;
+	}
+	bytes = bitmap_longs(s->npages) * sizeof(long);
+	spin_lock(&vm->mmu_lock);
+	take_dirty_bits(vm, s);
+	spin_unlock(&vm->mmu_lock);
+	if (copy_to_user(ubitmap, s->dirty_bitmap + bitmap_longs(s->npages),
+			 bytes)) {
+		spin_lock(&vm->mmu_lock);
+		give_back_dirty_bits(vm, s);
+		spin_unlock(&vm->mmu_lock);
+		r = -EFAULT;
+	}
+out:
+	mutex_unlock(&vm->lock);
+	return r;
+}
