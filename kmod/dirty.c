@@ -18,6 +18,12 @@
  * Emulated writes (string INS, MMIO emulation writing RAM) mark their page
  * after the copy, so they are in this round or the next, never lost.
  *
+ * With KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 enabled (api.rst 4.117, 7.18),
+ * KVM_GET_DIRTY_LOG only copies the live bits out, and KVM_CLEAR_DIRTY_LOG
+ * clears the bits userspace names and write-protects those pages, the same
+ * way under mmu_lock; with KVM_DIRTY_LOG_INITIALLY_SET a new log starts
+ * with every bit set and nothing write-protected (which a set bit allows).
+ *
  * The nested tables map 4 KiB pages only (svm/npt.c), so a bit is a leaf.
  * Pages of read-only slots never get a bit: guest writes to them are MMIO.
  */
@@ -39,12 +45,25 @@ static size_t bitmap_longs(u64 npages)
 
 /* The live bitmap, then the copy handed out (as KVM's second bitmap). One
  * allocation: npages <= VMM_MEM_MAX_NR_PAGES, so 2 * 2^25 longs at most. */
-unsigned long *vmm_dirty_bitmap_alloc(u64 npages)
+static bool initially_set(const struct vmm_vm *vm)
 {
+	return (vm->manual_dirty_log_protect &
+		KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE) &&
+	       (vm->manual_dirty_log_protect & KVM_DIRTY_LOG_INITIALLY_SET);
+}
+
+unsigned long *vmm_dirty_bitmap_alloc(struct vmm_vm *vm, u64 npages)
+{
+	unsigned long *bitmap;
+
+	lockdep_assert_held(&vm->lock);
 	if (WARN_ON_ONCE(!npages || npages > VMM_MEM_MAX_NR_PAGES))
 		return NULL;
-	return kvcalloc(2 * bitmap_longs(npages), sizeof(long),
-			GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	bitmap = kvcalloc(2 * bitmap_longs(npages), sizeof(long),
+			  GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (bitmap && initially_set(vm))
+		bitmap_set(bitmap, 0, npages);
+	return bitmap;
 }
 
 void vmm_dirty_bitmap_free(unsigned long *bitmap)
@@ -59,8 +78,10 @@ void vmm_dirty_log_start(struct vmm_vm *vm, struct vmm_memslot *s,
 	lockdep_assert_held(&vm->mmu_lock);
 	s->dirty_bitmap = bitmap;
 	/* Pages the guest wrote before are not dirty in this log (KVM starts
-	 * with an empty one too): their next write faults and counts. */
-	if (vmm_backend->write_protect_range(vm, s->base_gfn << PAGE_SHIFT,
+	 * with an empty one too): their next write faults and counts. An
+	 * initially set log needs no protection until it is cleared. */
+	if (!initially_set(vm) &&
+	    vmm_backend->write_protect_range(vm, s->base_gfn << PAGE_SHIFT,
 					     s->npages << PAGE_SHIFT))
 		vmm_flush_all_vcpus(vm);
 	/* A fault that looked the slot up before maps nothing: it may have
@@ -139,29 +160,45 @@ static void give_back_dirty_bits(struct vmm_vm *vm, struct vmm_memslot *s)
  * logging meanwhile; the copy to userspace may fault and sleep under it
  * (nothing the fault path of the owner's memory takes needs vm->lock).
  */
-int vmm_get_dirty_log(struct vmm_vm *vm, const struct kvm_dirty_log *log)
+/* A 32-bit process gives a 32-bit pointer in the 64-bit field. */
+static void __user *user_bitmap(u64 field)
 {
-	u16 as_id = log->slot >> 16, id = (u16)log->slot;
-	void __user *ubitmap;
-	struct vmm_memslot *s;
-	size_t bytes;
-	int r = 0;
+	if (in_compat_syscall())
+		return compat_ptr((u32)field);
+	return u64_to_user_ptr(field);
+}
+
+/* The logging slot of a KVM_GET/CLEAR_DIRTY_LOG; vm->lock held. */
+static int logging_slot(struct vmm_vm *vm, u32 slot, struct vmm_memslot **s)
+{
+	u16 as_id = slot >> 16, id = (u16)slot;
 
 	if (as_id != 0 || id >= VMM_MAX_MEMSLOTS) /* no SMM address space */
 		return -EINVAL;
-	/* A 32-bit process gives a 32-bit pointer in the 64-bit field. */
-	if (in_compat_syscall())
-		ubitmap = compat_ptr((u32)log->padding2);
-	else
-		ubitmap = u64_to_user_ptr(log->padding2);
+	*s = vm->slots[id];
+	return *s && (*s)->dirty_bitmap ? 0 : -ENOENT;
+}
+
+int vmm_get_dirty_log(struct vmm_vm *vm, const struct kvm_dirty_log *log)
+{
+	void __user *ubitmap = user_bitmap(log->padding2);
+	struct vmm_memslot *s;
+	size_t bytes;
+	int r;
 
 	mutex_lock(&vm->lock);
-	s = vm->slots[id];
-	if (!s || !s->dirty_bitmap) {
-		r = -ENOENT;
+	r = logging_slot(vm, log->slot, &s);
+	if (r)
+		goto out;
+	bytes = bitmap_longs(s->npages) * sizeof(long);
+	if (vm->manual_dirty_log_protect &
+	    KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE) {
+		/* Only a look: KVM_CLEAR_DIRTY_LOG clears. A bit set while
+		 * this copies is seen now or next time. */
+		if (copy_to_user(ubitmap, s->dirty_bitmap, bytes))
+			r = -EFAULT;
 		goto out;
 	}
-	bytes = bitmap_longs(s->npages) * sizeof(long);
 	spin_lock(&vm->mmu_lock);
 	take_dirty_bits(vm, s);
 	spin_unlock(&vm->mmu_lock);
@@ -175,4 +212,88 @@ int vmm_get_dirty_log(struct vmm_vm *vm, const struct kvm_dirty_log *log)
 out:
 	mutex_unlock(&vm->lock);
 	return r;
+}
+
+/*
+ * KVM_CLEAR_DIRTY_LOG: clear the bits of [first_page, first_page +
+ * num_pages) that userspace's bitmap (bit 0 = first_page) names, and
+ * write-protect those pages, so their next write is caught. KVM's checks
+ * (kvm_clear_dirty_log_protect): first_page a multiple of 64, the range
+ * inside the slot, num_pages a multiple of 64 unless it reaches the end.
+ * Only bits that were set are cleared and protected.
+ */
+int vmm_clear_dirty_log(struct vmm_vm *vm,
+			const struct kvm_clear_dirty_log *log)
+{
+	void __user *ubitmap = user_bitmap(log->padding2);
+	unsigned long *live, *wanted;
+	size_t i, first, longs;
+	struct vmm_memslot *s;
+	bool protected = false;
+	int r;
+
+	if (log->first_page & 63)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	r = logging_slot(vm, log->slot, &s);
+	if (r)
+		goto out;
+	if (log->first_page > s->npages ||
+	    log->num_pages > s->npages - log->first_page ||
+	    (log->num_pages < s->npages - log->first_page &&
+	     (log->num_pages & 63))) {
+		r = -EINVAL;
+		goto out;
+	}
+	/* Into the copy half: no KVM_GET_DIRTY_LOG uses it meanwhile
+	 * (vm->lock). */
+	first = log->first_page / BITS_PER_LONG;
+	longs = BITS_TO_LONGS(log->num_pages);
+	live = s->dirty_bitmap;
+	wanted = live + bitmap_longs(s->npages);
+	if (copy_from_user(wanted, ubitmap, longs * sizeof(long))) {
+		r = -EFAULT;
+		goto out;
+	}
+	spin_lock(&vm->mmu_lock);
+	for (i = 0; i < longs; i++) {
+		unsigned long mask = wanted[i];
+		unsigned int start, end;
+
+		if (!mask)
+			continue;
+		/* The bits really cleared: never any past the slot's end
+		 * (they are never set), whatever userspace passed. */
+		mask &= atomic_long_fetch_andnot(mask,
+				(atomic_long_t *)&live[first + i]);
+		for_each_set_bitrange(start, end, &mask, BITS_PER_LONG)
+			protected |= vmm_backend->write_protect_range(vm,
+				(s->base_gfn + (first + i) * BITS_PER_LONG +
+				 start) << PAGE_SHIFT,
+				(u64)(end - start) << PAGE_SHIFT);
+	}
+	if (protected)
+		vmm_flush_all_vcpus(vm);
+	spin_unlock(&vm->mmu_lock);
+out:
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
+/* KVM_ENABLE_CAP(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2), as KVM's: args[0]
+ * the KVM_DIRTY_LOG_* bits (INITIALLY_SET only with MANUAL_PROTECT_ENABLE),
+ * 0 turns it off; flags must be 0. */
+int vmm_dirty_log_enable_manual(struct vmm_vm *vm,
+				const struct kvm_enable_cap *cap)
+{
+	u64 allowed = KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE;
+
+	if (cap->args[0] & KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE)
+		allowed = VMM_DIRTY_LOG_MANUAL_CAPS;
+	if (cap->flags || (cap->args[0] & ~allowed))
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	vm->manual_dirty_log_protect = cap->args[0];
+	mutex_unlock(&vm->lock);
+	return 0;
 }

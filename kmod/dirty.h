@@ -16,8 +16,9 @@
 #define VMM_MEM_MAX_NR_PAGES ((1ull << 31) - 1)
 
 /* The bitmaps of a slot of npages pages (NULL when out of memory), and their
- * end. Allocated sleeping, outside the locks. */
-unsigned long *vmm_dirty_bitmap_alloc(u64 npages);
+ * end. Allocated sleeping, outside the locks; vm->lock held (all set if the
+ * VM asked for KVM_DIRTY_LOG_INITIALLY_SET). */
+unsigned long *vmm_dirty_bitmap_alloc(struct vmm_vm *vm, u64 npages);
 void vmm_dirty_bitmap_free(unsigned long *bitmap);
 
 /* Logging starts on a slot that may already be mapped: bitmap installed,
@@ -40,7 +41,15 @@ static inline bool vmm_dirty_map_writable_on_read(const struct vmm_memslot *s)
  * vm->lock held (either keeps the bitmap alive). */
 void vmm_mark_page_dirty(struct vmm_memslot *s, u64 gfn);
 
-/* KVM_GET_DIRTY_LOG. */
+/* KVM_GET_DIRTY_LOG, KVM_CLEAR_DIRTY_LOG. */
 int vmm_get_dirty_log(struct vmm_vm *vm, const struct kvm_dirty_log *log);
+int vmm_clear_dirty_log(struct vmm_vm *vm,
+			const struct kvm_clear_dirty_log *log);
+
+/* What KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 answers; KVM_ENABLE_CAP of it. */
+#define VMM_DIRTY_LOG_MANUAL_CAPS \
+	(KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE | KVM_DIRTY_LOG_INITIALLY_SET)
+int vmm_dirty_log_enable_manual(struct vmm_vm *vm,
+				const struct kvm_enable_cap *cap);
 
 #endif /* VMM_KMOD_DIRTY_H */

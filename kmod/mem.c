@@ -412,7 +412,7 @@ static int change_slot_flags(struct vmm_vm *vm, struct vmm_memslot *s,
 		return 0;
 	}
 	if (log) {
-		bitmap = vmm_dirty_bitmap_alloc(s->npages);
+		bitmap = vmm_dirty_bitmap_alloc(vm, s->npages);
 		if (!bitmap)
 			return -ENOMEM;
 	}
@@ -487,7 +487,7 @@ int vmm_set_memory_region(struct vmm_vm *vm,
 		goto out;
 	}
 	if (mem->flags & KVM_MEM_LOG_DIRTY_PAGES) {
-		s->dirty_bitmap = vmm_dirty_bitmap_alloc(npages);
+		s->dirty_bitmap = vmm_dirty_bitmap_alloc(vm, npages);
 		if (!s->dirty_bitmap) {
 			kfree(s);
 			r = -ENOMEM;

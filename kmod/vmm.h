@@ -71,6 +71,10 @@ struct vmm_vm {
 	unsigned long mmu_invalidate_seq;  /* +1 after each invalidation */
 	long mmu_invalidate_in_progress;   /* started, not yet ended */
 	struct vmm_table_cache tables;
+
+	/* KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 as enabled (KVM_DIRTY_LOG_*
+	 * bits; dirty.c), under ->lock. */
+	u64 manual_dirty_log_protect;
 };
 
 /* Where a vCPU is, for kicks: see vmm_vcpu_kick(). */

@@ -3912,28 +3912,156 @@ static void test_dirty_log_concurrent_readers(void **state)
 	sigaction(KICK_SIGNAL, &old, NULL);
 }
 
+static int clear_dirty_log(int vm_fd, uint32_t slot, uint64_t first_page,
+			   uint32_t num_pages, void *bitmap)
+{
+	struct kvm_clear_dirty_log clear = {
+		.slot = slot, .num_pages = num_pages,
+		.first_page = first_page, .dirty_bitmap = bitmap,
+	};
+
+	return kt_ioctl(vm_fd, KVM_CLEAR_DIRTY_LOG, &clear);
+}
+
+static int enable_manual_protect(int vm_fd, uint64_t how, uint32_t flags)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2,
+		.flags = flags,
+		.args = { how },
+	};
+
+	return kt_ioctl(vm_fd, KVM_ENABLE_CAP, &cap);
+}
+
+/*
+ * KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 (api.rst 4.117, 7.18), where the device
+ * claims it: KVM_GET_DIRTY_LOG only reads the log, KVM_CLEAR_DIRTY_LOG
+ * clears the bits it is given (and write-protects those pages: their next
+ * write is caught), with KVM's checks of the range; with
+ * KVM_DIRTY_LOG_INITIALLY_SET a new log starts all set.
+ */
+static void test_dirty_log_manual_protect(void **state)
+{
+	struct fixture *f = *state;
+	struct kt_vcpu *vcpu = &f->vcpu;
+	int vm = f->vm.vm_fd;
+	int manual = kt_check_extension(vm, KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2);
+	const unsigned int both[] = { 3, 70 }, seventy = 70, three = 3;
+	const unsigned int nine = 9;
+	unsigned int all[DIRTY_PAGES];
+	uint64_t mask[DIRTY_BITMAP_LONGS];
+
+	if (!(manual & KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE)) {
+		printf("KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 not offered\n");
+		skip();
+	}
+	assert_result(enable_manual_protect(vm, KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE,
+					    1), -EINVAL);
+	assert_result(enable_manual_protect(vm, KVM_DIRTY_LOG_INITIALLY_SET, 0),
+		      -EINVAL);
+	assert_result(enable_manual_protect(vm, 1ull << 40, 0), -EINVAL);
+	assert_result(enable_manual_protect(vm, KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE,
+					    0), 0);
+	dirty_setup(f, KVM_MEM_LOG_DIRTY_PAGES);
+	expect_dirty_pages(vm, NULL, 0);
+	guest_write_page(vcpu, 3);
+	guest_write_page(vcpu, 70);
+	expect_dirty_pages(vm, both, 2);
+	expect_dirty_pages(vm, both, 2); /* only read */
+
+	/* KVM's range checks. */
+	memset(mask, 0, sizeof(mask));
+	assert_result(clear_dirty_log(vm, DIRTY_SLOT, 1, 64, mask), -EINVAL);
+	assert_result(clear_dirty_log(vm, DIRTY_SLOT, 0, 65, mask), -EINVAL);
+	assert_result(clear_dirty_log(vm, DIRTY_SLOT, 128, 0, mask), -EINVAL);
+	assert_result(clear_dirty_log(vm, DIRTY_SLOT, 64, 37, mask), -EINVAL);
+	assert_result(clear_dirty_log(vm, DIRTY_SLOT, 0, 101, mask), -EINVAL);
+	assert_result(clear_dirty_log(vm, DIRTY_SLOT + 1, 0, 64, mask),
+		      -ENOENT);
+	assert_result(clear_dirty_log(vm, 0, 0, 64, mask), -ENOENT);
+	assert_result(clear_dirty_log(vm, 0xffff, 0, 64, mask), -EINVAL);
+	assert_result(clear_dirty_log(vm, DIRTY_SLOT, 0, 64, NULL), -EFAULT);
+	assert_result(kt_ioctl(vm, KVM_CLEAR_DIRTY_LOG, NULL), -EFAULT);
+	assert_result(clear_dirty_log(vm, DIRTY_SLOT, 0, 0, NULL), 0);
+	assert_result(clear_dirty_log(vm, DIRTY_SLOT, 64, 36, mask), 0);
+	expect_dirty_pages(vm, both, 2);
+
+	/* Page 3 cleared: its next write is caught again. */
+	mask[0] = 1ull << 3;
+	assert_result(clear_dirty_log(vm, DIRTY_SLOT, 0, 64, mask), 0);
+	expect_dirty_pages(vm, &seventy, 1);
+	guest_write_page(vcpu, 3);
+	expect_dirty_pages(vm, both, 2);
+	/* Page 70 from the second word on, with a bit past the slot's end
+	 * (ignored: no such page). */
+	mask[0] = (1ull << (70 - 64)) | (1ull << 40);
+	assert_result(clear_dirty_log(vm, DIRTY_SLOT, 64, 36, mask), 0);
+	expect_dirty_pages(vm, &three, 1);
+	guest_write_page(vcpu, 70);
+	expect_dirty_pages(vm, both, 2);
+
+	if (!(manual & KVM_DIRTY_LOG_INITIALLY_SET))
+		return;
+	/* Initially set: a new log (a new slot, or logging turned on)
+	 * names every page until cleared. */
+	for (unsigned int p = 0; p < DIRTY_PAGES; p++)
+		all[p] = p;
+	assert_result(enable_manual_protect(vm, KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE |
+					    KVM_DIRTY_LOG_INITIALLY_SET, 0), 0);
+	assert_result(kt_set_memory_region(vm, DIRTY_SLOT, 0, DIRTY_GPA,
+					   DIRTY_PAGES * KT_PAGE_SIZE,
+					   (uintptr_t)kt_gpa_to_host(&f->vm,
+						DIRTY_GPA, 1)), 0);
+	assert_result(kt_set_memory_region(vm, DIRTY_SLOT,
+					   KVM_MEM_LOG_DIRTY_PAGES, DIRTY_GPA,
+					   DIRTY_PAGES * KT_PAGE_SIZE,
+					   (uintptr_t)kt_gpa_to_host(&f->vm,
+						DIRTY_GPA, 1)), 0);
+	expect_dirty_pages(vm, all, DIRTY_PAGES);
+	memset(mask, 0xff, sizeof(mask));
+	assert_result(clear_dirty_log(vm, DIRTY_SLOT, 0, DIRTY_PAGES, mask), 0);
+	expect_dirty_pages(vm, NULL, 0);
+	guest_write_page(vcpu, 9);
+	expect_dirty_pages(vm, &nine, 1);
+	/* Back to KVM_GET_DIRTY_LOG clearing. */
+	assert_result(enable_manual_protect(vm, 0, 0), 0);
+	expect_dirty_pages(vm, &nine, 1);
+	expect_dirty_pages(vm, NULL, 0);
+}
+
 /* Only what is there is claimed: KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 means
- * KVM_CLEAR_DIRTY_LOG works, and the dirty ring is another interface. */
+ * KVM_CLEAR_DIRTY_LOG works and KVM_ENABLE_CAP on the VM can turn it on;
+ * the dirty ring (KVM_CAP_DIRTY_LOG_RING) is another interface vmm.ko does
+ * not have. kvm-amd answers KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE |
+ * KVM_DIRTY_LOG_INITIALLY_SET, and so does vmm.ko. */
 static void test_dirty_log_capabilities(void **state)
 {
 	struct fixture *f = *state;
-	struct kvm_clear_dirty_log clear = { .slot = DIRTY_SLOT };
-	int manual = kt_check_extension(f->vm.vm_fd,
-					KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2);
+	int vm = f->vm.vm_fd;
+	int manual = kt_check_extension(vm, KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2);
 	uint64_t bitmap[DIRTY_BITMAP_LONGS] = { 0 };
 
 	dirty_setup(f, KVM_MEM_LOG_DIRTY_PAGES);
 	assert_true(manual >= 0);
-	clear.num_pages = 64;
-	clear.dirty_bitmap = bitmap;
-	if (manual == 0)
-		assert_result(kt_ioctl(f->vm.vm_fd, KVM_CLEAR_DIRTY_LOG,
-				       &clear), -ENOTTY);
-	else
-		printf("KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2: %#x\n", manual);
+	printf("KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2: %#x\n", manual);
+	if (manual == 0) {
+		assert_result(clear_dirty_log(vm, DIRTY_SLOT, 0, 64, bitmap),
+			      -ENOTTY);
+	} else {
+		assert_true(kt_check_extension(vm, KVM_CAP_ENABLE_CAP_VM) > 0);
+		assert_result(clear_dirty_log(vm, DIRTY_SLOT, 0, 64, bitmap), 0);
+	}
+	/* A capability nobody can enable on a VM. */
+	{
+		struct kvm_enable_cap cap = { .cap = UNKNOWN_CAPABILITY };
+
+		assert_result(kt_ioctl(vm, KVM_ENABLE_CAP, &cap), -EINVAL);
+	}
 	if (testing_vmm()) {
-		assert_int_equal(manual, 0);
-		assert_int_equal(kt_check_extension(f->vm.vm_fd,
+		assert_int_equal(manual, KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE |
+					 KVM_DIRTY_LOG_INITIALLY_SET);
+		assert_int_equal(kt_check_extension(vm,
 						    KVM_CAP_DIRTY_LOG_RING), 0);
 	}
 }
@@ -4008,6 +4136,7 @@ int main(void)
 		VM_TEST(test_dirty_log_running_vcpus),
 		VM_TEST(test_dirty_log_concurrent_readers),
 		VM_TEST(test_dirty_log_capabilities),
+		VM_TEST(test_dirty_log_manual_protect),
 	};
 	const char *accel = getenv("VMM_ACCEL");
 

@@ -982,7 +982,46 @@ static void fuzz_vm_ioctl(struct fuzzer *f)
 					0xffffffff, 0x100000000ull, ~0ull };
 	int r;
 
-	switch (rng_below(s, 5)) {
+	switch (rng_below(s, 7)) {
+	case 5: {
+		/* Clear part of a log: ranges aligned or not, inside the
+		 * slot or past it. */
+		struct kvm_clear_dirty_log clear = {
+			.slot = rng_chance(s, 70) ?
+				(uint32_t)rng_below(s, NR_FUZZ_SLOTS + 3) :
+				(uint32_t)rng_value(s),
+			.first_page = rng_chance(s, 70) ?
+				64 * rng_below(s, 8) : rng_value(s),
+			.num_pages = rng_chance(s, 70) ?
+				(uint32_t)rng_below(s, 600) :
+				(uint32_t)rng_value(s),
+			.dirty_bitmap = rng_pointer(s, f->scratch, 4096),
+		};
+
+		rng_fill(s, f->scratch, 128);
+		fz_ioctl(f->t, "KVM_CLEAR_DIRTY_LOG", w.vm.fd,
+			 KVM_CLEAR_DIRTY_LOG,
+			 (unsigned long)rng_pointer(s, &clear, sizeof(clear)));
+		break;
+	}
+	case 6: {
+		/* Manual dirty-log protection on or off (and bad ones);
+		 * no other real capability: on kvm-amd some change what a
+		 * guest exit is (KVM_CAP_X86_DISABLE_EXITS). */
+		struct kvm_enable_cap cap = {
+			.cap = rng_chance(s, 80) ?
+				KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 :
+				rng_chance(s, 50) ? 0x7fffffffu : ~0u,
+			.flags = rng_chance(s, 90) ? 0 : (uint32_t)rng_value(s),
+			.args = { rng_chance(s, 80) ? rng_below(s, 4) :
+				  rng_value(s) },
+		};
+
+		fz_ioctl(f->t, "KVM_ENABLE_CAP (VM fd)", w.vm.fd,
+			 KVM_ENABLE_CAP,
+			 (unsigned long)rng_pointer(s, &cap, sizeof(cap)));
+		break;
+	}
 	case 4: {
 		/* The dirty log of a fuzz slot (logging or not, there or
 		 * not), slot 0, or any id; into the scratch buffer (bigger
