@@ -150,16 +150,6 @@ static void give_back_dirty_bits(struct vmm_vm *vm, struct vmm_memslot *s)
 		set_bit(bit, live);
 }
 
-/*
- * KVM_GET_DIRTY_LOG: slot id (address space in the high 16 bits, as
- * KVM_SET_USER_MEMORY_REGION), and where BITS_TO_LONGS(npages) longs of
- * bitmap go. As KVM (kvm_get_dirty_log_protect): -EINVAL for a slot id out
- * of range, -ENOENT for a slot that does not exist or does not log,
- * -EFAULT if the bitmap cannot be written. vm->lock is held throughout:
- * calls are one at a time, and the slot (and its bitmap) cannot go or stop
- * logging meanwhile; the copy to userspace may fault and sleep under it
- * (nothing the fault path of the owner's memory takes needs vm->lock).
- */
 /* A 32-bit process gives a 32-bit pointer in the 64-bit field. */
 static void __user *user_bitmap(u64 field)
 {
@@ -179,6 +169,16 @@ static int logging_slot(struct vmm_vm *vm, u32 slot, struct vmm_memslot **s)
 	return *s && (*s)->dirty_bitmap ? 0 : -ENOENT;
 }
 
+/*
+ * KVM_GET_DIRTY_LOG: slot id (address space in the high 16 bits, as
+ * KVM_SET_USER_MEMORY_REGION), and where BITS_TO_LONGS(npages) longs of
+ * bitmap go. As KVM (kvm_get_dirty_log_protect): -EINVAL for a slot id out
+ * of range, -ENOENT for a slot that does not exist or does not log,
+ * -EFAULT if the bitmap cannot be written. vm->lock is held throughout:
+ * calls are one at a time, and the slot (and its bitmap) cannot go or stop
+ * logging meanwhile; the copy to userspace may fault and sleep under it
+ * (nothing the fault path of the owner's memory takes needs vm->lock).
+ */
 int vmm_get_dirty_log(struct vmm_vm *vm, const struct kvm_dirty_log *log)
 {
 	void __user *ubitmap = user_bitmap(log->padding2);

@@ -3791,6 +3791,7 @@ static void test_dirty_log_running_vcpus(void **state)
 struct log_reader {
 	int vm_fd;
 	volatile bool *stop;
+	volatile bool *collect;		/* keep the bits from now on */
 	pthread_t thread;
 	unsigned long calls, ok, enoent, other;
 	int other_error;
@@ -3808,7 +3809,8 @@ static void *log_reader_main(void *arg)
 		r->calls++;
 		if (ret == 0) {
 			r->ok++;
-			for (int i = 0; i < DIRTY_BITMAP_LONGS; i++)
+			for (int i = 0; *r->collect && i < DIRTY_BITMAP_LONGS;
+			     i++)
 				r->seen[i] |= bitmap[i];
 		} else if (ret == -ENOENT) {
 			r->enoent++;
@@ -3832,7 +3834,7 @@ static void test_dirty_log_concurrent_readers(void **state)
 	struct spinner spinner = { 0 };
 	struct log_reader readers[2] = { 0 };
 	struct sigaction old;
-	volatile bool stop = false;
+	volatile bool stop = false, collect = false;
 	uint8_t *mem = dirty_setup(f, KVM_MEM_LOG_DIRTY_PAGES);
 	uint64_t host = (uintptr_t)mem, seen[DIRTY_BITMAP_LONGS] = { 0 };
 	const uint64_t size = DIRTY_PAGES * KT_PAGE_SIZE;
@@ -3844,6 +3846,7 @@ static void test_dirty_log_concurrent_readers(void **state)
 	for (int i = 0; i < 2; i++) {
 		readers[i].vm_fd = vm;
 		readers[i].stop = &stop;
+		readers[i].collect = &collect;
 		assert_int_equal(pthread_create(&readers[i].thread, NULL,
 						log_reader_main, &readers[i]),
 				 0);
@@ -3885,8 +3888,7 @@ static void test_dirty_log_concurrent_readers(void **state)
 		assert_result(kt_set_memory_region(vm, DIRTY_SLOT,
 						   KVM_MEM_LOG_DIRTY_PAGES,
 						   DIRTY_GPA, size, host), 0);
-	memset(readers[0].seen, 0, sizeof(readers[0].seen));
-	memset(readers[1].seen, 0, sizeof(readers[1].seen));
+	collect = true;
 	usleep(500 * 1000);
 	spinner_stop(&spinner);
 	stop = true;
