@@ -558,7 +558,9 @@ static bool argument(struct ps2_keyboard *kbd, uint8_t byte)
 		break;
 	case 0xf0:
 		if (byte > 3) {
-			reply(kbd, PS2_RESEND); /* still waiting */
+			/* no such set: Resend, and the command is over */
+			kbd->pending_cmd = 0;
+			reply(kbd, PS2_RESEND);
 			return true;
 		}
 		reply(kbd, PS2_ACK);

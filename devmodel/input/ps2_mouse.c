@@ -254,15 +254,18 @@ static void status_report(struct ps2_mouse *m)
 	send_unit(m, s, 4);
 }
 
+/* The byte after E8 or F3. A bad value is answered with Resend and ends
+ * the command: the host's next byte is a command again (Linux's
+ * lifebook_detect sends resolution 7 to any mouse and carries on). */
 static void argument(struct ps2_mouse *m, uint8_t arg)
 {
 	uint8_t cmd = m->pending_cmd;
 
+	m->pending_cmd = 0;
 	if (cmd == 0xf3 ? !valid_rate(arg) : arg > 3) {
-		send_byte(m, PS2_RESEND); /* still waiting for a good one */
+		send_byte(m, PS2_RESEND);
 		return;
 	}
-	m->pending_cmd = 0;
 	if (cmd == 0xf3)
 		sample_rate_set(m, arg);
 	else
@@ -351,10 +354,13 @@ void ps2_mouse_write(struct ps2_mouse *m, uint8_t byte)
 		ps2_queue_push(&m->out, byte);
 		return;
 	}
-	if (m->pending_cmd) {
+	/* A command byte (E6 and up: no argument is that large) instead of
+	 * the argument ends the wait and runs. */
+	if (m->pending_cmd && byte < 0xe6) {
 		argument(m, byte);
 		return;
 	}
+	m->pending_cmd = 0;
 	/* The host talking interrupts the stream: report bytes not yet
 	 * clocked out are dropped (their counts are gone, as on hardware). */
 	if (byte != 0xfe)

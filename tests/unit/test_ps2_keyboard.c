@@ -183,7 +183,9 @@ static void test_unknown_and_resend(void **state)
 	KBD(f, 0xf2, 0xfa, 0xab, 0x83);
 	KBD(f, 0xfe, 0x83); /* the last byte again */
 	KBD(f, 0xf0, 0xfa);
-	KBD(f, 0x07, 0xfe); /* no set 7 */
+	KBD(f, 0x07, 0xfe); /* no set 7: refused, the command is over */
+	KBD(f, 0x03, 0xfe); /* so this is a (bad) command */
+	KBD(f, 0xf0, 0xfa);
 	KBD(f, 0x03, 0xfa);
 	assert_int_equal(ps2_keyboard_scancode_set(i8042_keyboard(f->kbc)), 3);
 	/* set-3 key type commands are accepted */
