@@ -13,10 +13,12 @@
  * only while its port is enabled in the command byte); the keyboard's
  * bytes pass through the set-2 -> set-1 translation when command byte
  * bit 6 asks for it, as on the real part: the keyboard always speaks its
- * own set. A byte in the output buffer raises
- * IRQ 1 (keyboard) or IRQ 12 (mouse) when the command byte enables it; the
- * line drops when the guest reads port 0x60 and rises again for the next
- * byte, so the edge-triggered PIC sees one edge per byte.
+ * own set.
+ *
+ * A byte in the output buffer raises IRQ 1 (keyboard) or IRQ 12 (mouse)
+ * when the command byte enables it; the line drops when the guest reads
+ * port 0x60 and rises again for the next byte, so the edge-triggered PIC
+ * sees one edge per byte.
  *
  * Guests met here: SeaBIOS (ps2port.c: self-test 0xAA, interface test
  * 0xAB, keyboard reset FF -> FA AA, F5, F0 02, F4) and Linux's i8042.c

@@ -466,6 +466,25 @@ static void test_typematic_repeat(void **state)
 	assert_false(has_byte(f));
 }
 
+/* A controller the machine gave no timer list: keys work, nothing
+ * repeats, and a held key leaves no timer behind at destroy. */
+static void test_no_timers_no_repeat(void **state)
+{
+	struct fixture *f = *state;
+	struct io_bus *pio = io_bus_new("pio2");
+	struct i8042 *kbc = i8042_create(pio, (struct irq_line){ 0 },
+					 (struct irq_line){ 0 }, NULL, NULL);
+
+	(void)f;
+	assert_non_null(kbc);
+	i8042_keyboard_event(kbc, 0x1e, true);
+	assert_int_equal(port_in8(pio, CMD) & ST_OBF, ST_OBF);
+	assert_int_equal(port_in8(pio, DATA), 0x1c);
+	assert_int_equal(port_in8(pio, CMD) & ST_OBF, 0);
+	i8042_destroy(kbc);
+	io_bus_free(pio);
+}
+
 /* The key buffer holds 16 bytes; a lost key leaves the overrun code
  * (00 in sets 2 and 3, FF in set 1; 00 reads as FF through translation). */
 static void test_buffer_overrun(void **state)
@@ -511,6 +530,7 @@ int main(void)
 		T(test_every_key_translates_back),
 		T(test_typematic_repeat),
 		T(test_buffer_overrun),
+		T(test_no_timers_no_repeat),
 #undef T
 	};
 
