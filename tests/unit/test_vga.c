@@ -523,16 +523,34 @@ static void test_ports_and_crtc(void **state)
 	assert_int_equal(in8(f, 0x3cf), 0x0f);
 	assert_int_equal(inw(f, 0x3ce), 0x0f08);
 
-	/* Input status 1 changes between polls (display enable), so that
-	 * polling loops end. */
-	for (unsigned i = 0; i < 16; i++) {
+	/* Input status 1 changes between polls, so that polling loops
+	 * end: the display-enable bit outside vertical retrace ... */
+	for (unsigned i = 0, n = 0; n < 16 && i < 1000000; i++) {
 		uint8_t v = in8(f, 0x3da);
 
-		if (i)
-			seen |= v ^ last;
-		last = v;
+		if (!(v & 0x08)) {
+			if (n++)
+				seen |= v ^ last;
+			last = v;
+		}
 	}
 	assert_true(seen & 0x01);
+	/* ... and "wait for the retrace, then for its end" within a frame
+	 * or two of the host's clock (2 s: the test host may be busy). */
+	{
+		uint64_t t0 = vga_now_ns();
+		bool retrace = false, ended = false;
+
+		while (!ended && vga_now_ns() - t0 < 2 * NSEC_PER_SEC) {
+			uint8_t v = in8(f, 0x3da);
+
+			if (v & 0x08)
+				retrace = true;
+			else if (retrace)
+				ended = true;
+		}
+		assert_true(ended);
+	}
 }
 
 static void test_dac(void **state)
@@ -929,6 +947,7 @@ static void test_fuzz(void **state)
 	static const unsigned sizes[] = { 1, 2, 4, 8 };
 	unsigned rounds = getenv("VGA_FUZZ_ROUNDS") ?
 			  (unsigned)atoi(getenv("VGA_FUZZ_ROUNDS")) : 400;
+	unsigned seen = 0;
 
 	for (unsigned r = 0; r < rounds; r++) {
 		for (unsigned i = 0; i < 500; i++) {
@@ -975,9 +994,13 @@ static void test_fuzz(void **state)
 		if (r % 32 == 0)
 			vga_invalidate(f->vga);
 		refresh(f);
+		seen |= 1u << f->vga->last.kind;
 		if (r % 64 == 0)
 			vga_reset(f->vga);
 	}
+	/* The loop reached every kind of scan-out (else it proves less). */
+	print_message("scan-out kinds seen: %#x\n", seen);
+	assert_int_equal(seen, (1u << (VGA_SCAN_VBE_PLANAR + 1)) - 1);
 	/* Still a working device. */
 	vga_reset(f->vga);
 	refresh(f);
