@@ -732,18 +732,16 @@ static void test_text_cursor_and_blink(void **state)
 	assert_int_equal(pixel(f, 0, 15), 0xaaaaaa);
 }
 
-static void test_256_colour_pixel(void **state)
+/* Mode 13h's registers (IBM VGA BIOS tables). */
+static void mode13h(struct fixture *f)
 {
-	struct fixture *f = *state;
-
-	/* Mode 13h. */
 	out8(f, 0x3c2, 0x63);
 	sr(f, 1, 0x01);
 	sr(f, 2, 0x0f);
 	sr(f, 4, 0x0e);
 	gr(f, 5, 0x40);
 	gr(f, 6, 0x05);
-	cr(f, 0x11, 0x0e);     /* unprotect */
+	cr(f, 0x11, 0x0e);
 	cr(f, 0x01, 0x4f);
 	cr(f, 0x07, 0x1f);
 	cr(f, 0x09, 0x41);
@@ -752,6 +750,13 @@ static void test_256_colour_pixel(void **state)
 	cr(f, 0x14, 0x40);
 	cr(f, 0x17, 0xa3);
 	ar(f, 0x10, 0x41);
+}
+
+static void test_256_colour_pixel(void **state)
+{
+	struct fixture *f = *state;
+
+	mode13h(f);
 	dac(f, 0x42, 0x3f, 0x00, 0x15);
 	mw8(f, 0xa0000 + 3 * 320 + 10, 0x42);
 	refresh(f);
@@ -777,6 +782,86 @@ static void test_256_colour_pixel(void **state)
 	out8(f, 0x3c6, 0x0f);
 	refresh(f);
 	assert_int_equal(pixel(f, 400, 200), 0x00aa00);
+}
+
+static void test_mode_x_and_line_compare(void **state)
+{
+	struct fixture *f = *state;
+
+	mode13h(f);
+	/* Unchained (mode X): pixel x is plane x & 3 at offset x / 4. */
+	sr(f, 4, 0x06);
+	cr(f, 0x14, 0x00);
+	cr(f, 0x17, 0xe3);
+	dac(f, 0x21, 0x3f, 0x3f, 0x00);
+	sr(f, 2, 1u << (5 & 3));
+	mw8(f, 0xa0000 + 2 * 80 + 5 / 4, 0x21);
+	refresh(f);
+	assert_int_equal(pixel(f, 10, 4), 0xffff00);
+	assert_int_equal(pixel(f, 11, 5), 0xffff00);
+	assert_int_equal(pixel(f, 8, 4), 0);
+	assert_int_equal(pixel(f, 12, 4), 0);
+
+	/* Page flipping by the start address: row 2 at the top. */
+	cr(f, 0x0c, 0);
+	cr(f, 0x0d, 2 * 80);
+	refresh(f);
+	assert_int_equal(pixel(f, 10, 0), 0xffff00);
+	assert_int_equal(pixel(f, 10, 4), 0);
+
+	/* Line compare 99: from raster line 100 on, memory from 0 (the
+	 * split screen), so row 2 shows again at lines 104-105. */
+	cr(f, 0x18, 99);
+	cr(f, 0x07, 0x0f);     /* line compare bit 8 clear */
+	cr(f, 0x09, 0x01);     /* bit 9 clear */
+	refresh(f);
+	assert_int_equal(pixel(f, 10, 0), 0xffff00);
+	assert_int_equal(pixel(f, 10, 104), 0xffff00);
+	assert_int_equal(pixel(f, 10, 105), 0xffff00);
+	assert_int_equal(pixel(f, 10, 103), 0);
+}
+
+static void test_cga_mode4(void **state)
+{
+	struct fixture *f = *state;
+	static const uint8_t crtc[0x19] = {
+		0x2d, 0x27, 0x28, 0x90, 0x2b, 0x80, 0xbf, 0x1f,
+		0x00, 0xc1, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x9c, 0x8e, 0x8f, 0x14, 0x00, 0x96, 0xb9, 0xa2, 0xff,
+	};
+	static const uint8_t attr[0x15] = {
+		0x00, 0x13, 0x15, 0x17, 0x02, 0x04, 0x06, 0x07,
+		0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17,
+		0x01, 0x00, 0x03, 0x00, 0x00,
+	};
+
+	/* Mode 4 (320x200, 4 colours, CGA layout at B8000). */
+	out8(f, 0x3c2, 0x63);
+	sr(f, 1, 0x09);
+	sr(f, 2, 0x03);
+	sr(f, 4, 0x02);
+	gr(f, 5, 0x30);
+	gr(f, 6, 0x0f);
+	cr(f, 0x11, 0);
+	for (unsigned i = 0; i < sizeof(crtc); i++)
+		cr(f, (uint8_t)i, crtc[i]);
+	for (unsigned i = 0; i < sizeof(attr); i++)
+		ar(f, (uint8_t)i, attr[i]);
+	/* Pixel 1 of line 1 (odd lines at +0x2000) is colour 1; pixel 6 of
+	 * line 0 (the second byte) is colour 2. */
+	mw8(f, 0xb8000 + 0x2000, 0x10);
+	mw8(f, 0xb8001, 0x08);
+	refresh(f);
+	assert_int_equal(surface(f)->width, 640);
+	assert_int_equal(surface(f)->height, 400);
+	/* Colour 1: AR1 = 0x13 -> DAC 0x13 = (0, 0x3f, 0x2a). */
+	assert_int_equal(pixel(f, 2, 2), 0x00ffaa);
+	assert_int_equal(pixel(f, 3, 3), 0x00ffaa);
+	assert_int_equal(pixel(f, 2, 0), 0);
+	/* Colour 2: AR2 = 0x15 -> DAC 0x15 = (0x2a, 0x15, 0x2a). */
+	assert_int_equal(pixel(f, 12, 0), 0xaa55aa);
+	assert_int_equal(pixel(f, 13, 1), 0xaa55aa);
+	assert_int_equal(pixel(f, 12, 2), 0);
 }
 
 static void test_planar16_pixel(void **state)
@@ -1025,6 +1110,8 @@ int main(void)
 		T(test_text_cursor_and_blink),
 		T(test_256_colour_pixel),
 		T(test_planar16_pixel),
+		T(test_mode_x_and_line_compare),
+		T(test_cga_mode4),
 		T(test_vbe_32bpp_pixel),
 		T(test_text_dirty_tracking),
 		T(test_fuzz),
