@@ -949,6 +949,54 @@ static void test_vbe_32bpp_pixel(void **state)
 	assert_int_equal(pixel(f, 2, 0), 0xff00ff);
 }
 
+static void vbe_mode(struct fixture *f, unsigned w, unsigned h, unsigned bpp,
+		     uint16_t flags)
+{
+	dispi(f, VBE_DISPI_INDEX_ENABLE, 0);
+	dispi(f, VBE_DISPI_INDEX_XRES, (uint16_t)w);
+	dispi(f, VBE_DISPI_INDEX_YRES, (uint16_t)h);
+	dispi(f, VBE_DISPI_INDEX_BPP, (uint16_t)bpp);
+	dispi(f, VBE_DISPI_INDEX_ENABLE,
+	      VBE_DISPI_ENABLED | VBE_DISPI_LFB_ENABLED | flags);
+}
+
+static void test_vbe_depths(void **state)
+{
+	struct fixture *f = *state;
+
+	/* 8 bpp through the 6-bit DAC, then the 8-bit DAC. */
+	vbe_mode(f, 640, 480, 8, 0);
+	dac(f, 0x80, 0x3f, 0x20, 0x00);
+	f->vram[640 + 3] = 0x80;
+	vga_invalidate(f->vga);
+	refresh(f);
+	assert_int_equal(pixel(f, 3, 1), 0xff8200);   /* 0x20 -> 0x82 */
+	vbe_mode(f, 640, 480, 8, VBE_DISPI_8BIT_DAC | VBE_DISPI_NOCLEARMEM);
+	dac(f, 0x80, 0xfe, 0x20, 0x01);
+	refresh(f);
+	assert_int_equal(pixel(f, 3, 1), 0xfe2001);
+
+	/* 15 bpp: x555. */
+	vbe_mode(f, 640, 480, 15, 0);
+	f->vram[2 * 5] = 0x1f;          /* blue 31 */
+	f->vram[2 * 5 + 1] = 0x7c;      /* red 31 */
+	vga_invalidate(f->vga);
+	refresh(f);
+	assert_int_equal(pixel(f, 5, 0), 0xff00ff);
+
+	/* 24 bpp: B, G, R bytes; virtual width 700 with an X offset. */
+	vbe_mode(f, 640, 480, 24, 0);
+	dispi(f, VBE_DISPI_INDEX_VIRT_WIDTH, 700);
+	assert_int_equal(dispi_get(f, VBE_DISPI_INDEX_VIRT_WIDTH), 700);
+	memcpy(f->vram + (2 * 700 + 50) * 3, "\x01\x02\x03", 3);
+	dispi(f, VBE_DISPI_INDEX_X_OFFSET, 40);
+	refresh(f);
+	assert_int_equal(pixel(f, 10, 2), 0x030201);
+	/* An X offset past the virtual width is refused. */
+	dispi(f, VBE_DISPI_INDEX_X_OFFSET, 100);
+	assert_int_equal(dispi_get(f, VBE_DISPI_INDEX_X_OFFSET), 0);
+}
+
 static void test_text_dirty_tracking(void **state)
 {
 	struct fixture *f = *state;
@@ -1113,6 +1161,7 @@ int main(void)
 		T(test_mode_x_and_line_compare),
 		T(test_cga_mode4),
 		T(test_vbe_32bpp_pixel),
+		T(test_vbe_depths),
 		T(test_text_dirty_tracking),
 		T(test_fuzz),
 #undef T
