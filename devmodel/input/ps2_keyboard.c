@@ -503,11 +503,12 @@ static void command(struct ps2_keyboard *kbd, uint8_t cmd)
 		kbd->scanning = true;
 		reply(kbd, PS2_ACK);
 		break;
-	case 0xf5: /* default disable */
-	case 0xf6: /* set default */
+	case 0xf5: /* default disable: defaults, and scanning stops */
+	case 0xf6: /* set default: defaults, scanning goes on if it was on */
 		ps2_queue_clear(&kbd->keys);
 		defaults(kbd);
-		kbd->scanning = cmd == 0xf6;
+		if (cmd == 0xf5)
+			kbd->scanning = false;
 		reply(kbd, PS2_ACK);
 		break;
 	case 0xf7: case 0xf8: case 0xf9: case 0xfa: /* set all keys' type */

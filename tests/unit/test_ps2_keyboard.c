@@ -196,6 +196,12 @@ static void test_unknown_and_resend(void **state)
 	KBD(f, 0xf4, 0xfa); /* a command ends the list */
 	KBD(f, 0xf6, 0xfa); /* defaults: set 2 */
 	assert_int_equal(ps2_keyboard_scancode_set(i8042_keyboard(f->kbc)), 2);
+	assert_true(ps2_keyboard_scanning(i8042_keyboard(f->kbc)));
+	KBD(f, 0xf5, 0xfa);
+	KBD(f, 0xf6, 0xfa); /* F6 does not start a disabled keyboard */
+	assert_false(ps2_keyboard_scanning(i8042_keyboard(f->kbc)));
+	key(f, 0x1e, true);
+	assert_false(has_byte(f));
 }
 
 /* The letter A, Esc and F1 in each set (TR tables: set 1 1E/01/3B,
