@@ -40,7 +40,7 @@ USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h vmm/console/*.h)
 # test-paging; the same cases also run as KUnit: make kunit), the config parser, the device model on fake buses.
 UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-cregs tests/unit/test-paging \
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
-		i8259 i8254 rtc uart i8042 fwcfg chardev block worker atapi ide)
+		i8259 i8254 rtc uart i8042 fwcfg chardev block worker atapi ide stdvga)
 
 .PHONY: all kmod userspace deps demo check bench stress clean kunit
 all: kmod userspace
