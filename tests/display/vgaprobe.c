@@ -9,6 +9,10 @@
  *   vgaprobe ram ADDR LEN       write a pattern to LEN bytes of physical
  *                               memory at ADDR (/dev/mem: the VRAM BAR),
  *                               read it back; "RAM-OK" or "RAM-BAD n"
+ *   vgaprobe romsize CONFIG     size the ROM BAR through the device's sysfs
+ *                               config file (all ones, read, restore), for
+ *                               Linux reports the boot VGA's ROM as the
+ *                               shadow at 0xC0000: "ROMSIZE n"
  *   vgaprobe fuzz SEED N MMIO   N random writes and reads: every VGA port
  *                               0x3B0-0x3DF, DISPI (random and plausible
  *                               modes), the legacy window, the register
@@ -87,6 +91,22 @@ static int cmd_text(void)
 		line[80] = 0;
 		printf("%s\n", line);
 	}
+	return 0;
+}
+
+static int cmd_romsize(const char *config)
+{
+	int fd = open(config, O_RDWR);
+	uint32_t saved, ones = 0xfffff800u, sized;
+
+	if (fd < 0 || pread(fd, &saved, 4, 0x30) != 4 ||
+	    pwrite(fd, &ones, 4, 0x30) != 4 || pread(fd, &sized, 4, 0x30) != 4 ||
+	    pwrite(fd, &saved, 4, 0x30) != 4) {
+		perror("vgaprobe: ROM BAR");
+		return 1;
+	}
+	close(fd);
+	printf("ROMSIZE %u\n", (~(sized & 0xfffff800u)) + 1);
 	return 0;
 }
 
@@ -207,9 +227,11 @@ int main(int argc, char **argv)
 		return cmd_text();
 	if (argc == 4 && !strcmp(argv[1], "ram"))
 		return cmd_ram(strtoull(argv[2], NULL, 0), strtoull(argv[3], NULL, 0));
+	if (argc == 3 && !strcmp(argv[1], "romsize"))
+		return cmd_romsize(argv[2]);
 	if (argc == 5 && !strcmp(argv[1], "fuzz"))
 		return cmd_fuzz(strtoull(argv[2], NULL, 0), strtoul(argv[3], NULL, 0),
 				strtoull(argv[4], NULL, 0));
-	fprintf(stderr, "usage: vgaprobe dispi | text | ram ADDR LEN | fuzz SEED N MMIO\n");
+	fprintf(stderr, "usage: vgaprobe dispi | text | ram ADDR LEN | romsize CONFIG | fuzz SEED N MMIO\n");
 	return 2;
 }

@@ -7,5 +7,5 @@ echo "GUEST-FUZZ: seed ${arg_seed:-1}, ${arg_rounds:-100000} rounds, registers a
 check "vgaprobe fuzz ran to the end" \
 	sh -c "vgaprobe fuzz ${arg_seed:-1} ${arg_rounds:-100000} $1 | grep -q FUZZ-DONE"
 vgaprobe dispi >/tmp/dispi
-check "DISPI still answers (ID $(sed -n 's/^DISPI 0 //p' /tmp/dispi))" \
-	[ -s /tmp/dispi ]
+id=$(sed -n 's/^DISPI 0 //p' /tmp/dispi)
+check "DISPI still answers with a Bochs VBE ID ($id)" [ $((${id:-0} & 0xfff0)) = $((0xb0c0)) ]
