@@ -57,7 +57,11 @@ uint16_t vga_dispi_read(struct vga *vga, unsigned index)
 
 void vga_dispi_write(struct vga *vga, unsigned index, uint16_t value)
 {
-	if (index == 0 || index == 10 || index >= DISPI_REGS)
+	/* ID: the guest picks an interface version (the VGA BIOS writes
+	 * 0xB0C0 and expects it back). */
+	if (index == 0 && (value < 0xb0c0 || value > 0xb0c5))
+		return;
+	if (index == 10 || index >= DISPI_REGS)
 		return;
 	vga->dispi[index] = value;
 }
