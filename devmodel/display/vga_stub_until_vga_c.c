@@ -52,6 +52,11 @@ void vga_reset(struct vga *vga)
 
 uint16_t vga_dispi_read(struct vga *vga, unsigned index)
 {
+	static const uint16_t caps[4] = { 0, DISPLAY_MAX_WIDTH, DISPLAY_MAX_HEIGHT, 32 };
+
+	/* ENABLE.GETCAPS: XRES/YRES/BPP read the maximums. */
+	if (index >= 1 && index <= 3 && (vga->dispi[4] & 0x02))
+		return caps[index];
 	return index < DISPI_REGS ? vga->dispi[index] : 0;
 }
 

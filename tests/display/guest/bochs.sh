@@ -21,6 +21,7 @@ check "DISPI is enabled with the linear framebuffer ($(reg 4))" [ $(($(reg 4) & 
 check "fb0 mode $mode = DISPI $(reg 1)x$(reg 2)" sh -c "echo '$mode' | grep -q ':$(reg 1)x$(reg 2)'"
 check "fb0 virtual size $vsize = DISPI $(reg 1),$(reg 2)" [ "$vsize" = "$(reg 1),$(reg 2)" ]
 check "fb0 depth $fbbpp = DISPI $(reg 3)" [ "$fbbpp" = "$(reg 3)" ]
+check "/dev/fb0 is a character device" [ -c /dev/fb0 ]
 dd if=/dev/urandom of=/tmp/pattern bs=4096 count=256 2>/dev/null
 dd if=/tmp/pattern of=/dev/fb0 bs=4096 2>/dev/null
 dd if=/dev/fb0 of=/tmp/back bs=4096 count=256 2>/dev/null

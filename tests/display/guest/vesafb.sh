@@ -13,6 +13,7 @@ reg() { sed -n "s/^DISPI $1 //p" /tmp/dispi; }
 check "fb0 is 1024,768 at 16 bpp as asked ($vsize, $fbbpp)" [ "$vsize,$fbbpp" = "1024,768,16" ]
 check "DISPI holds the mode: $(reg 1)x$(reg 2)x$(reg 3), enable $(reg 4)" \
 	[ "$(reg 1)x$(reg 2)x$(reg 3)" = 1024x768x16 -a $(($(reg 4) & 0x41)) = $((0x41)) ]
+check "/dev/fb0 is a character device" [ -c /dev/fb0 ]
 dd if=/dev/urandom of=/tmp/pattern bs=4096 count=384 2>/dev/null
 dd if=/tmp/pattern of=/dev/fb0 bs=4096 2>/dev/null
 dd if=/dev/fb0 of=/tmp/back bs=4096 count=384 2>/dev/null
