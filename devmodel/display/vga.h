@@ -27,10 +27,8 @@
 /* The legacy memory window (offsets from VGA_WINDOW_BASE). */
 #define VGA_WINDOW_BASE   0xa0000
 #define VGA_WINDOW_LEN    0x20000
-/* Bochs DISPI: index at 0x1CE, data at 0x1CF (16-bit accesses). A 16-bit
- * access to 0x1CF covers 0x1CF-0x1D0 (the VGA BIOS's inw(0x1CF)), so the
- * range is 3 ports: offset 0 index, offsets 1 and 2 data (Bochs and QEMU
- * decode 0x1D0 as data too on x86). */
+/* Bochs DISPI: index at 0x1CE, data at 0x1CF (16-bit accesses: a word
+ * at 0x1CF covers 0x1D0, which is data too, as on QEMU's x86 stdvga). */
 #define VGA_DISPI_IOPORT  0x1ce
 #define VGA_DISPI_IOLEN   3
 
