@@ -42,7 +42,7 @@ USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h vmm/console/*.h)
 # test-paging; the same cases also run as KUnit: make kunit), the config parser, the device model on fake buses.
 UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-cregs tests/unit/test-paging \
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
-		i8259 i8254 rtc uart i8042 fwcfg chardev block worker atapi ide vga stdvga)
+		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga stdvga)
 
 .PHONY: all kmod userspace deps demo check bench stress clean kunit
 all: kmod userspace
@@ -59,6 +59,13 @@ userspace: vmm/vmm $(TEST_PROGS) $(UNIT_TESTS)
 
 vmm/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
 	$(CC) $(CFLAGS) -I. -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread
+
+# The monitor under ThreadSanitizer (tests/e2e/tsan-tests): races between
+# the vCPU thread, the event loop and the workers. Not part of `userspace`.
+build/tsan/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) -O1 -g -fsanitize=thread -fno-omit-frame-pointer $(filter-out -O2,$(CFLAGS)) \
+		-I. -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread
 
 tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS) $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(DM_SRCS) $(VMM_LIB_SRCS) -lcmocka -pthread
@@ -104,7 +111,7 @@ demo:
 	tests/nested/run --accel vmm -- $(CURDIR)/tests/guests/hello
 
 check:
-	scripts/install-deps && $(MAKE) all
+	scripts/install-deps && $(MAKE) all build/tsan/vmm
 	tests/run-checks
 
 bench:
@@ -121,3 +128,4 @@ stress:
 clean:
 	-@$(kdir); $(MAKE) -C "$$kdir" M=$(CURDIR) clean
 	rm -f vmm/vmm $(TEST_PROGS) $(UNIT_TESTS) tests/unit/test-vga-asan
+	rm -rf build/tsan

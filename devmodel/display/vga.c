@@ -51,16 +51,13 @@
 #define ST1_VRETRACE       0x08
 
 /*
- * Timing of the status bits: a 60 Hz frame of 525 lines of 31.78 us, the
- * last 45 lines of it vertical blanking, the last 20% of each line
- * horizontal blanking. Guests poll these bits in loops ("wait for the
- * retrace to start, then to end"): following the host's clock ends every
- * such loop within a frame, however slowly the guest runs.
+ * Timing of the vertical retrace bit: a 60 Hz frame of 525 lines, the
+ * last 45 of them vertical blanking. Guests poll it in loops ("wait for
+ * the retrace to start, then to end"): following the host's clock ends
+ * every such loop within a frame, however slowly the guest runs.
  */
 #define FRAME_NS    16683000ull
 #define VBLANK_NS   (FRAME_NS * 45 / 525)
-#define LINE_NS     31778ull
-#define HBLANK_NS   (LINE_NS / 5)
 
 uint64_t vga_now_ns(void)
 {
@@ -165,11 +162,11 @@ static uint8_t read_status1(struct vga *vga)
 	vga->ar_data_next = false;
 	if (in_frame >= FRAME_NS - VBLANK_NS)
 		v |= ST1_VRETRACE | ST1_DISPLAY_OFF;
-	/* Outside vertical blanking, horizontal blanking by the clock, and
-	 * on every other read: a loop that polls faster than the clock
-	 * moves still sees the display-enable bit change. */
-	else if (now % LINE_NS >= LINE_NS - HBLANK_NS ||
-		 (++vga->status_reads & 1))
+	/* Outside vertical blanking: horizontal blanking on every other
+	 * read. A line lasts 32 us, less than a trapped IN takes: the
+	 * clock could not show it, and a loop waiting for either state
+	 * ends at the next read. */
+	else if (++vga->status_reads & 1)
 		v |= ST1_DISPLAY_OFF;
 	return v;
 }

@@ -25,6 +25,7 @@
  * address, line compare, mode control), attribute controller page
  * (palette, mode control, colour plane enable, colour select).
  */
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -405,10 +406,10 @@ static void draw_vbe(const struct vga *vga, const struct vga_scanout *sc,
 			out[x] = (uint32_t)v[3 * x + 2] << 16 |
 				 v[3 * x + 1] << 8 | v[3 * x];
 		break;
-	default: /* 32 */
+	default: /* 32: BGRX in memory, XRGB in a little-endian word */
+		memcpy(out, v, (size_t)sc->width * 4);
 		for (unsigned x = 0; x < sc->width; x++)
-			out[x] = (uint32_t)v[4 * x + 2] << 16 |
-				 v[4 * x + 1] << 8 | v[4 * x];
+			out[x] = le32toh(out[x]) & 0xffffff;
 		break;
 	}
 }
@@ -514,25 +515,36 @@ static inline uint8_t plane_byte(const struct vga *vga, unsigned off,
 }
 
 /* Did a font change? Compares plane 2 of both maps with the copy of what
- * was drawn (pages of plane 2 are also pages of the text: a dirty page
- * alone does not say). */
-static bool fonts_changed(struct vga *vga, bool check)
+ * was drawn, page by page where a page is dirty (pages of plane 2 are
+ * also pages of the text: a dirty page alone does not say); all of it
+ * when `all`. */
+static bool fonts_changed(struct vga *vga, bool all)
 {
+	const unsigned per_page = VGA_PAGE_SIZE / 4;  /* plane offsets */
 	unsigned base[2];
 	bool changed = false;
 
 	font_maps(vga, &base[0], &base[1]);
 	for (unsigned m = 0; m < 2; m++) {
-		if (!check && !range_dirty(vga, (size_t)base[m] * 4,
-					   sizeof(vga->font_copy[m]) * 4,
-					   VGA_PLANE_SIZE * 4))
-			continue;
-		for (unsigned i = 0; i < sizeof(vga->font_copy[m]); i++) {
-			uint8_t g = plane_byte(vga, base[m] + i, 2);
+		if (m == 1 && base[1] == base[0] && !all) {
+			/* One map for both: the copy of B follows A. */
+			if (changed)
+				memcpy(vga->font_copy[1], vga->font_copy[0],
+				       sizeof(vga->font_copy[1]));
+			break;
+		}
+		for (unsigned i = 0; i < sizeof(vga->font_copy[m]); i += per_page) {
+			unsigned off = (base[m] + i) & (VGA_PLANE_SIZE - 1);
 
-			if (vga->font_copy[m][i] != g) {
-				vga->font_copy[m][i] = g;
-				changed = true;
+			if (!all && !page_dirty(vga, (size_t)off * 4 / VGA_PAGE_SIZE))
+				continue;
+			for (unsigned k = i; k < i + per_page; k++) {
+				uint8_t g = plane_byte(vga, base[m] + k, 2);
+
+				if (vga->font_copy[m][k] != g) {
+					vga->font_copy[m][k] = g;
+					changed = true;
+				}
 			}
 		}
 	}
@@ -551,9 +563,9 @@ static void draw_cell(struct vga *vga, const struct vga_scanout *sc,
 	unsigned ch = key & 0xff, attr = (key >> 8) & 0xff;
 	unsigned fgi = attr & 0x0f, bgi = attr >> 4;
 	unsigned base_a, base_b, font;
-	unsigned cw = sc->char_w << sc->hshift, hrep = 1u << sc->hshift;
+	unsigned hrep = 1u << sc->hshift;
 	unsigned vrep = 1u << sc->dscan;
-	unsigned x0 = col * cw, y0 = row * (sc->char_h << sc->dscan);
+	unsigned x0 = col * (sc->char_w << sc->hshift), y0 = row * (sc->char_h << sc->dscan);
 	unsigned cstart = (key >> CELL_CURSOR_SHIFT) & 0x1f;
 	unsigned cend = (key >> (CELL_CURSOR_SHIFT + 5)) & 0x1f;
 	unsigned underline = vga->cr[0x14] & 0x1f;
@@ -575,6 +587,8 @@ static void draw_cell(struct vga *vga, const struct vga_scanout *sc,
 		unsigned glyph = line < 32 ?
 			plane_byte(vga, font + ch * 32 + line, 2) : 0;
 		unsigned bits;
+		uint32_t px[18];   /* one line of the cell: 9 dots, doubled */
+		unsigned n = 0, w;
 
 		/* 9 dots: the ninth repeats the eighth for line graphics. */
 		bits = glyph << 1 | (line_graphics ? (glyph & 1) : 0);
@@ -584,27 +598,22 @@ static void draw_cell(struct vga *vga, const struct vga_scanout *sc,
 			bits = ~0u;
 		if (line == underline && (attr & 0x77) == 0x01)
 			bits = ~0u;
+		for (unsigned d = 0; d < sc->char_w; d++) {
+			uint32_t c = (bits >> (sc->char_w - 1 - d)) & 1 ? fg : bg;
+
+			px[n++] = c;
+			if (hrep == 2)
+				px[n++] = c;
+		}
+		w = x0 >= s->width ? 0 : s->width - x0 < n ? s->width - x0 : n;
 		for (unsigned r = 0; r < vrep; r++) {
 			unsigned y = y0 + line * vrep + r;
-			uint32_t *out;
 
 			if (y >= s->height)
 				return;
-			out = surface_row(s, y);
-			for (unsigned d = 0; d < sc->char_w; d++) {
-				uint32_t c = (bits >> (sc->char_w - 1 - d)) & 1 ?
-					     fg : bg;
-
-				for (unsigned h = 0; h < hrep; h++) {
-					unsigned x = x0 + d * hrep + h;
-
-					if (x < s->width)
-						out[x] = c;
-				}
-			}
+			memcpy(surface_row(s, y) + x0, px, w * sizeof(px[0]));
 		}
 	}
-	(void)cw;
 }
 
 static void render_text(struct vga *vga, const struct vga_scanout *sc,

@@ -523,16 +523,34 @@ static void test_ports_and_crtc(void **state)
 	assert_int_equal(in8(f, 0x3cf), 0x0f);
 	assert_int_equal(inw(f, 0x3ce), 0x0f08);
 
-	/* Input status 1 changes between polls (display enable), so that
-	 * polling loops end. */
-	for (unsigned i = 0; i < 16; i++) {
+	/* Input status 1 changes between polls, so that polling loops
+	 * end: the display-enable bit outside vertical retrace ... */
+	for (unsigned i = 0, n = 0; n < 16 && i < 1000000; i++) {
 		uint8_t v = in8(f, 0x3da);
 
-		if (i)
-			seen |= v ^ last;
-		last = v;
+		if (!(v & 0x08)) {
+			if (n++)
+				seen |= v ^ last;
+			last = v;
+		}
 	}
 	assert_true(seen & 0x01);
+	/* ... and "wait for the retrace, then for its end" within a frame
+	 * or two of the host's clock (2 s: the test host may be busy). */
+	{
+		uint64_t t0 = vga_now_ns();
+		bool retrace = false, ended = false;
+
+		while (!ended && vga_now_ns() - t0 < 2 * NSEC_PER_SEC) {
+			uint8_t v = in8(f, 0x3da);
+
+			if (v & 0x08)
+				retrace = true;
+			else if (retrace)
+				ended = true;
+		}
+		assert_true(ended);
+	}
 }
 
 static void test_dac(void **state)
@@ -714,18 +732,16 @@ static void test_text_cursor_and_blink(void **state)
 	assert_int_equal(pixel(f, 0, 15), 0xaaaaaa);
 }
 
-static void test_256_colour_pixel(void **state)
+/* Mode 13h's registers (IBM VGA BIOS tables). */
+static void mode13h(struct fixture *f)
 {
-	struct fixture *f = *state;
-
-	/* Mode 13h. */
 	out8(f, 0x3c2, 0x63);
 	sr(f, 1, 0x01);
 	sr(f, 2, 0x0f);
 	sr(f, 4, 0x0e);
 	gr(f, 5, 0x40);
 	gr(f, 6, 0x05);
-	cr(f, 0x11, 0x0e);     /* unprotect */
+	cr(f, 0x11, 0x0e);
 	cr(f, 0x01, 0x4f);
 	cr(f, 0x07, 0x1f);
 	cr(f, 0x09, 0x41);
@@ -734,6 +750,13 @@ static void test_256_colour_pixel(void **state)
 	cr(f, 0x14, 0x40);
 	cr(f, 0x17, 0xa3);
 	ar(f, 0x10, 0x41);
+}
+
+static void test_256_colour_pixel(void **state)
+{
+	struct fixture *f = *state;
+
+	mode13h(f);
 	dac(f, 0x42, 0x3f, 0x00, 0x15);
 	mw8(f, 0xa0000 + 3 * 320 + 10, 0x42);
 	refresh(f);
@@ -759,6 +782,86 @@ static void test_256_colour_pixel(void **state)
 	out8(f, 0x3c6, 0x0f);
 	refresh(f);
 	assert_int_equal(pixel(f, 400, 200), 0x00aa00);
+}
+
+static void test_mode_x_and_line_compare(void **state)
+{
+	struct fixture *f = *state;
+
+	mode13h(f);
+	/* Unchained (mode X): pixel x is plane x & 3 at offset x / 4. */
+	sr(f, 4, 0x06);
+	cr(f, 0x14, 0x00);
+	cr(f, 0x17, 0xe3);
+	dac(f, 0x21, 0x3f, 0x3f, 0x00);
+	sr(f, 2, 1u << (5 & 3));
+	mw8(f, 0xa0000 + 2 * 80 + 5 / 4, 0x21);
+	refresh(f);
+	assert_int_equal(pixel(f, 10, 4), 0xffff00);
+	assert_int_equal(pixel(f, 11, 5), 0xffff00);
+	assert_int_equal(pixel(f, 8, 4), 0);
+	assert_int_equal(pixel(f, 12, 4), 0);
+
+	/* Page flipping by the start address: row 2 at the top. */
+	cr(f, 0x0c, 0);
+	cr(f, 0x0d, 2 * 80);
+	refresh(f);
+	assert_int_equal(pixel(f, 10, 0), 0xffff00);
+	assert_int_equal(pixel(f, 10, 4), 0);
+
+	/* Line compare 99: from raster line 100 on, memory from 0 (the
+	 * split screen), so row 2 shows again at lines 104-105. */
+	cr(f, 0x18, 99);
+	cr(f, 0x07, 0x0f);     /* line compare bit 8 clear */
+	cr(f, 0x09, 0x01);     /* bit 9 clear */
+	refresh(f);
+	assert_int_equal(pixel(f, 10, 0), 0xffff00);
+	assert_int_equal(pixel(f, 10, 104), 0xffff00);
+	assert_int_equal(pixel(f, 10, 105), 0xffff00);
+	assert_int_equal(pixel(f, 10, 103), 0);
+}
+
+static void test_cga_mode4(void **state)
+{
+	struct fixture *f = *state;
+	static const uint8_t crtc[0x19] = {
+		0x2d, 0x27, 0x28, 0x90, 0x2b, 0x80, 0xbf, 0x1f,
+		0x00, 0xc1, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x9c, 0x8e, 0x8f, 0x14, 0x00, 0x96, 0xb9, 0xa2, 0xff,
+	};
+	static const uint8_t attr[0x15] = {
+		0x00, 0x13, 0x15, 0x17, 0x02, 0x04, 0x06, 0x07,
+		0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17,
+		0x01, 0x00, 0x03, 0x00, 0x00,
+	};
+
+	/* Mode 4 (320x200, 4 colours, CGA layout at B8000). */
+	out8(f, 0x3c2, 0x63);
+	sr(f, 1, 0x09);
+	sr(f, 2, 0x03);
+	sr(f, 4, 0x02);
+	gr(f, 5, 0x30);
+	gr(f, 6, 0x0f);
+	cr(f, 0x11, 0);
+	for (unsigned i = 0; i < sizeof(crtc); i++)
+		cr(f, (uint8_t)i, crtc[i]);
+	for (unsigned i = 0; i < sizeof(attr); i++)
+		ar(f, (uint8_t)i, attr[i]);
+	/* Pixel 1 of line 1 (odd lines at +0x2000) is colour 1; pixel 6 of
+	 * line 0 (the second byte) is colour 2. */
+	mw8(f, 0xb8000 + 0x2000, 0x10);
+	mw8(f, 0xb8001, 0x08);
+	refresh(f);
+	assert_int_equal(surface(f)->width, 640);
+	assert_int_equal(surface(f)->height, 400);
+	/* Colour 1: AR1 = 0x13 -> DAC 0x13 = (0, 0x3f, 0x2a). */
+	assert_int_equal(pixel(f, 2, 2), 0x00ffaa);
+	assert_int_equal(pixel(f, 3, 3), 0x00ffaa);
+	assert_int_equal(pixel(f, 2, 0), 0);
+	/* Colour 2: AR2 = 0x15 -> DAC 0x15 = (0x2a, 0x15, 0x2a). */
+	assert_int_equal(pixel(f, 12, 0), 0xaa55aa);
+	assert_int_equal(pixel(f, 13, 1), 0xaa55aa);
+	assert_int_equal(pixel(f, 12, 2), 0);
 }
 
 static void test_planar16_pixel(void **state)
@@ -846,6 +949,54 @@ static void test_vbe_32bpp_pixel(void **state)
 	assert_int_equal(pixel(f, 2, 0), 0xff00ff);
 }
 
+static void vbe_mode(struct fixture *f, unsigned w, unsigned h, unsigned bpp,
+		     uint16_t flags)
+{
+	dispi(f, VBE_DISPI_INDEX_ENABLE, 0);
+	dispi(f, VBE_DISPI_INDEX_XRES, (uint16_t)w);
+	dispi(f, VBE_DISPI_INDEX_YRES, (uint16_t)h);
+	dispi(f, VBE_DISPI_INDEX_BPP, (uint16_t)bpp);
+	dispi(f, VBE_DISPI_INDEX_ENABLE,
+	      VBE_DISPI_ENABLED | VBE_DISPI_LFB_ENABLED | flags);
+}
+
+static void test_vbe_depths(void **state)
+{
+	struct fixture *f = *state;
+
+	/* 8 bpp through the 6-bit DAC, then the 8-bit DAC. */
+	vbe_mode(f, 640, 480, 8, 0);
+	dac(f, 0x80, 0x3f, 0x20, 0x00);
+	f->vram[640 + 3] = 0x80;
+	vga_invalidate(f->vga);
+	refresh(f);
+	assert_int_equal(pixel(f, 3, 1), 0xff8200);   /* 0x20 -> 0x82 */
+	vbe_mode(f, 640, 480, 8, VBE_DISPI_8BIT_DAC | VBE_DISPI_NOCLEARMEM);
+	dac(f, 0x80, 0xfe, 0x20, 0x01);
+	refresh(f);
+	assert_int_equal(pixel(f, 3, 1), 0xfe2001);
+
+	/* 15 bpp: x555. */
+	vbe_mode(f, 640, 480, 15, 0);
+	f->vram[2 * 5] = 0x1f;          /* blue 31 */
+	f->vram[2 * 5 + 1] = 0x7c;      /* red 31 */
+	vga_invalidate(f->vga);
+	refresh(f);
+	assert_int_equal(pixel(f, 5, 0), 0xff00ff);
+
+	/* 24 bpp: B, G, R bytes; virtual width 700 with an X offset. */
+	vbe_mode(f, 640, 480, 24, 0);
+	dispi(f, VBE_DISPI_INDEX_VIRT_WIDTH, 700);
+	assert_int_equal(dispi_get(f, VBE_DISPI_INDEX_VIRT_WIDTH), 700);
+	memcpy(f->vram + (2 * 700 + 50) * 3, "\x01\x02\x03", 3);
+	dispi(f, VBE_DISPI_INDEX_X_OFFSET, 40);
+	refresh(f);
+	assert_int_equal(pixel(f, 10, 2), 0x030201);
+	/* An X offset past the virtual width is refused. */
+	dispi(f, VBE_DISPI_INDEX_X_OFFSET, 100);
+	assert_int_equal(dispi_get(f, VBE_DISPI_INDEX_X_OFFSET), 0);
+}
+
 static void test_text_dirty_tracking(void **state)
 {
 	struct fixture *f = *state;
@@ -929,6 +1080,7 @@ static void test_fuzz(void **state)
 	static const unsigned sizes[] = { 1, 2, 4, 8 };
 	unsigned rounds = getenv("VGA_FUZZ_ROUNDS") ?
 			  (unsigned)atoi(getenv("VGA_FUZZ_ROUNDS")) : 400;
+	unsigned seen = 0;
 
 	for (unsigned r = 0; r < rounds; r++) {
 		for (unsigned i = 0; i < 500; i++) {
@@ -975,9 +1127,13 @@ static void test_fuzz(void **state)
 		if (r % 32 == 0)
 			vga_invalidate(f->vga);
 		refresh(f);
+		seen |= 1u << f->vga->last.kind;
 		if (r % 64 == 0)
 			vga_reset(f->vga);
 	}
+	/* The loop reached every kind of scan-out (else it proves less). */
+	print_message("scan-out kinds seen: %#x\n", seen);
+	assert_int_equal(seen, (1u << (VGA_SCAN_VBE_PLANAR + 1)) - 1);
 	/* Still a working device. */
 	vga_reset(f->vga);
 	refresh(f);
@@ -1002,7 +1158,10 @@ int main(void)
 		T(test_text_cursor_and_blink),
 		T(test_256_colour_pixel),
 		T(test_planar16_pixel),
+		T(test_mode_x_and_line_compare),
+		T(test_cga_mode4),
 		T(test_vbe_32bpp_pixel),
+		T(test_vbe_depths),
 		T(test_text_dirty_tracking),
 		T(test_fuzz),
 #undef T
