@@ -27,6 +27,8 @@ kdir = kdir="$(KDIR)"; [ -n "$$kdir" ] || kdir=$$(scripts/find-kdir) || exit 1
 
 TEST_PROGS :=
 TEST_PROGS += tests/abi/coexist
+# The VRAM slot and its dirty pages on the real accelerator (display-tests).
+TEST_PROGS += tests/display/vram-test
 
 # The monitor (vmm/vmm): the toolstack command, the emulated PC of devmodel/.
 DM_SRCS := $(sort $(wildcard devmodel/*/*.c))
@@ -40,7 +42,7 @@ USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h vmm/console/*.h)
 # test-paging; the same cases also run as KUnit: make kunit), the config parser, the device model on fake buses.
 UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-cregs tests/unit/test-paging \
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
-		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga)
+		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga stdvga)
 
 .PHONY: all kmod userspace deps demo check bench stress clean kunit
 all: kmod userspace
@@ -67,6 +69,9 @@ build/tsan/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
 
 tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS) $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(DM_SRCS) $(VMM_LIB_SRCS) -lcmocka -pthread
+
+tests/display/vram-test: tests/display/vram-test.c vmm/vram.c vmm/accel.c vmm/vram.h vmm/accel.h vmm/config.h
+	$(CC) $(CFLAGS) -I. -o $@ tests/display/vram-test.c vmm/vram.c vmm/accel.c
 
 # The VGA core's tests under AddressSanitizer and UBSan: its fuzz loop then
 # also proves every VRAM and surface access in bounds (VGA_FUZZ_ROUNDS=N

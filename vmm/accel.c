@@ -78,25 +78,104 @@ void accel_close(struct accel *a)
 	a->vcpu_fd = a->vm_fd = a->sys_fd = -1;
 }
 
-int accel_map(struct accel *a, uint64_t gpa, uint64_t size, void *hva,
-	      bool readonly, char *err, size_t errlen)
+static int free_slot(const struct accel *a)
+{
+	for (int slot = 0; slot < ACCEL_MAX_SLOTS; slot++)
+		if (!(a->slots_used & (1ull << slot)))
+			return slot;
+	return -1;
+}
+
+static int set_region(struct accel *a, int slot, uint32_t flags, uint64_t gpa,
+		      uint64_t size, void *hva)
 {
 	struct kvm_userspace_memory_region r = {
-		.slot = a->next_slot,
-		.flags = readonly && a->readonly_mem ? KVM_MEM_READONLY : 0,
+		.slot = (uint32_t)slot,
+		.flags = flags,
 		.guest_phys_addr = gpa,
 		.memory_size = size,
 		.userspace_addr = (uintptr_t)hva,
 	};
 
-	if (ioctl(a->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0) {
-		snprintf(err, errlen, "%s: cannot map %#llx bytes at guest address %#llx: %s",
-			 a->device, (unsigned long long)size,
-			 (unsigned long long)gpa, strerror(errno));
+	return ioctl(a->vm_fd, KVM_SET_USER_MEMORY_REGION, &r);
+}
+
+/*
+ * Dirty logging is part of KVM's base API (no capability number says it
+ * is there), so it is probed by asking: an accelerator without it refuses
+ * the flag with EINVAL, and the mapping is then made without it.
+ */
+int accel_map_slot(struct accel *a, uint64_t gpa, uint64_t size, void *hva,
+		   unsigned flags, unsigned *got, char *err, size_t errlen)
+{
+	int slot = free_slot(a);
+	uint32_t kvm_flags = 0;
+	unsigned have = 0;
+	int r;
+
+	if (slot < 0) {
+		errno = ENOSPC;
+		snprintf(err, errlen, "%s: no free memory slot for %#llx bytes at %#llx",
+			 a->device, (unsigned long long)size, (unsigned long long)gpa);
 		return -1;
 	}
-	a->next_slot++;
+	if ((flags & ACCEL_MAP_READONLY) && a->readonly_mem) {
+		kvm_flags |= KVM_MEM_READONLY;
+		have |= ACCEL_MAP_READONLY;
+	}
+	if ((flags & ACCEL_MAP_DIRTY_LOG) && !a->no_dirty_log) {
+		r = set_region(a, slot, kvm_flags | KVM_MEM_LOG_DIRTY_PAGES, gpa,
+			       size, hva);
+		if (r == 0) {
+			have |= ACCEL_MAP_DIRTY_LOG;
+			goto mapped;
+		}
+		if (errno != EINVAL)
+			goto fail;
+		a->no_dirty_log = true;
+	}
+	r = set_region(a, slot, kvm_flags, gpa, size, hva);
+	if (r < 0)
+		goto fail;
+mapped:
+	a->slots_used |= 1ull << slot;
+	if (got)
+		*got = have;
+	return slot;
+fail:
+	r = errno;
+	snprintf(err, errlen, "%s: cannot map %#llx bytes at guest address %#llx: %s",
+		 a->device, (unsigned long long)size, (unsigned long long)gpa,
+		 strerror(r));
+	errno = r;
+	return -1;
+}
+
+int accel_map(struct accel *a, uint64_t gpa, uint64_t size, void *hva,
+	      bool readonly, char *err, size_t errlen)
+{
+	return accel_map_slot(a, gpa, size, hva, readonly ? ACCEL_MAP_READONLY : 0,
+			      NULL, err, errlen) < 0 ? -1 : 0;
+}
+
+int accel_unmap_slot(struct accel *a, int slot)
+{
+	if (slot < 0 || slot >= ACCEL_MAX_SLOTS || !(a->slots_used & (1ull << slot))) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* Size 0 deletes the slot (KVM API, KVM_SET_USER_MEMORY_REGION). */
+	if (set_region(a, slot, 0, 0, 0, NULL) < 0)
+		return -1;
+	a->slots_used &= ~(1ull << slot);
 	return 0;
+}
+
+int accel_get_dirty_log(struct accel *a, int slot, uint64_t *bitmap)
+{
+	struct kvm_dirty_log log = { .slot = (uint32_t)slot, .dirty_bitmap = bitmap };
+
+	return ioctl(a->vm_fd, KVM_GET_DIRTY_LOG, &log);
 }
 
 #define CPUID_MAX_ENTRIES 100

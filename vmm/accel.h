@@ -20,8 +20,18 @@ struct accel {
 	struct kvm_run *run;
 	size_t run_size;
 	bool readonly_mem;   /* KVM_CAP_READONLY_MEM */
-	unsigned next_slot;
+	/* KVM_MEM_LOG_DIRTY_PAGES was refused once (EINVAL): not asked for
+	 * again. */
+	bool no_dirty_log;
+	uint64_t slots_used; /* bit n: memory slot n holds a mapping */
 };
+
+/* Slot numbers the monitor hands out: 0..ACCEL_MAX_SLOTS-1 (vmm.ko has
+ * 32, KVM more; KVM_CAP_NR_MEMSLOTS bounds it further). */
+#define ACCEL_MAX_SLOTS 32
+
+#define ACCEL_MAP_READONLY  0x1u  /* where the accelerator can */
+#define ACCEL_MAP_DIRTY_LOG 0x2u  /* where the accelerator can */
 
 /* Open the device cfg asks for (env VMM_DEV overrides the path) and create
  * a VM. 0, or -1 with a message in err. */
@@ -31,6 +41,21 @@ void accel_close(struct accel *a);
 /* Back [gpa, gpa+size) with host memory hva. */
 int accel_map(struct accel *a, uint64_t gpa, uint64_t size, void *hva,
 	      bool readonly, char *err, size_t errlen);
+
+/* The same in a free slot, for mappings that come and go (a VRAM BAR):
+ * the slot number, or -1 with a message in err (errno kept: EEXIST when it
+ * overlaps another slot). *got: the ACCEL_MAP_* flags in force (dirty
+ * logging only when the accelerator took it). A KVM slot cannot move: to
+ * move a mapping, unmap it and map it again. */
+int accel_map_slot(struct accel *a, uint64_t gpa, uint64_t size, void *hva,
+		   unsigned flags, unsigned *got, char *err, size_t errlen);
+/* Delete the slot (KVM_SET_USER_MEMORY_REGION with size 0); the number is
+ * free again. 0 or -1 with errno. */
+int accel_unmap_slot(struct accel *a, int slot);
+/* KVM_GET_DIRTY_LOG: the pages of the slot written since the last call
+ * (bit i = page i of the slot, 64 per word, the slot's size rounded up to
+ * 64 pages), and the accelerator's log cleared. 0 or -1 with errno. */
+int accel_get_dirty_log(struct accel *a, int slot, uint64_t *bitmap);
 
 /* Create vCPU 0, map its kvm_run, give it the CPUID table the platform
  * wants (APIC hidden: interrupts come from the 8259 pair in userspace). */

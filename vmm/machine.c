@@ -28,15 +28,24 @@
 #include "devmodel/core/chardev.h"
 #include "devmodel/core/pci.h"
 #include "devmodel/core/worker.h"
+#include "devmodel/display/display.h"
+#include "devmodel/display/stdvga.h"
+#include "devmodel/input/input.h"
 #include "devmodel/storage/piix_ide.h"
 #include "vmm/firmware.h"
 #include "vmm/linuxboot.h"
 #include "vmm/machine.h"
 #include "vmm/memmap.h"
+#include "vmm/vram.h"
 
 #define BIOS_MAX_SIZE (16 * MiB)
 #define BIOS_SHADOW_SIZE (128 * 1024) /* mirrored below 1 MiB */
 #define KERNEL_MAX_SIZE (256 * MiB)
+/* Debian's seabios package: the VGA BIOS for 1234:1111 (SeaBIOS vgasrc/). */
+#define VGABIOS_STDVGA "/usr/share/seabios/vgabios-stdvga.bin"
+#define VGABIOS_MAX_SIZE (1 * MiB)
+/* QEMU's 00:02.0 for the VGA. */
+#define STDVGA_SLOT 2
 
 struct machine_devices {
 	struct pci_bus *pci;
@@ -57,6 +66,15 @@ struct machine_devices {
 	struct block_backend *disk[IDE_MAX_DRIVES];
 	struct dm_worker_pool *io_pool;
 	struct piix_ide *ide;
+	/* The display (vga != 'none'): the surface the consoles show, VRAM
+	 * (BAR0, guest memory where the BAR decodes), the standard VGA. */
+	struct display *display;
+	uint8_t *vram;
+	size_t vram_size;
+	struct vram *vram_slot;
+	struct vga_vram_ops vram_ops;
+	struct stdvga *stdvga;
+	struct input_sink input;
 };
 
 /* Threads for block I/O: enough for both IDE channels to transfer at once. */
@@ -135,6 +153,37 @@ bool machine_fd_ready(struct machine *m, int fd)
 		return true;
 	}
 	return false;
+}
+
+/* --- the consoles' side -------------------------------------------------- */
+
+/* The input sink (input.h): console threads, no lock held. */
+static void input_key(void *opaque, uint16_t code, bool down)
+{
+	struct machine *m = opaque;
+
+	pthread_mutex_lock(&m->lock);
+	i8042_keyboard_event(m->dev->kbc, code, down);
+	pthread_mutex_unlock(&m->lock);
+}
+
+static void input_pointer(void *opaque, int dx, int dy, int dz, unsigned buttons)
+{
+	struct machine *m = opaque;
+
+	pthread_mutex_lock(&m->lock);
+	i8042_mouse_event(m->dev->kbc, dx, dy, dz, buttons);
+	pthread_mutex_unlock(&m->lock);
+}
+
+struct display *machine_display(struct machine *m)
+{
+	return m->dev ? m->dev->display : NULL;
+}
+
+const struct input_sink *machine_input(struct machine *m)
+{
+	return &m->dev->input;
 }
 
 /* --- memory -------------------------------------------------------------- */
@@ -317,9 +366,13 @@ static int setup_fwcfg(struct machine *m, char *err, size_t errlen)
 	struct fwcfg *fw = m->dev->fwcfg;
 	char bootorder[512];
 
+	/* NOGRAPHIC says whether there is a screen (QEMU's -nographic);
+	 * SeaBIOS's output goes to COM1 too in either case (etc/sercon-port:
+	 * beside the VGA BIOS's screen when there is one), which is what the
+	 * serial-line tests read. */
 	if (setup_e820(m) || fwcfg_set_cpus(fw, cfg->vcpus, cfg->vcpus) ||
-	    fwcfg_set_boot_menu(fw, false) || fwcfg_set_nographic(fw, true) ||
-	    /* no display yet: SeaBIOS's screen goes to COM1 */
+	    fwcfg_set_boot_menu(fw, false) ||
+	    fwcfg_set_nographic(fw, cfg->display.vga == VM_VGA_NONE) ||
 	    fwcfg_set_sercon_port(fw, UART_COM1_BASE)) {
 		snprintf(err, errlen, "cannot fill fw_cfg");
 		return -1;
@@ -418,6 +471,66 @@ static int create_storage(struct machine *m, char *err, size_t errlen)
 	return 0;
 }
 
+/* The standard VGA (vga = 'stdvga', the default): the display surface,
+ * VRAM as guest memory behind BAR0, the device with Debian's VGA BIOS. */
+static int create_display(struct machine *m, char *err, size_t errlen)
+{
+	struct machine_devices *d = m->dev;
+	struct stdvga_config vc;
+	void *rom;
+	size_t rom_size;
+	char why[384];
+
+	if (m->cfg->display.vga == VM_VGA_NONE)
+		return 0;
+	rom = firmware_read_file(VGABIOS_STDVGA, &rom_size, VGABIOS_MAX_SIZE, why,
+				 sizeof(why));
+	if (!rom) {
+		snprintf(err, errlen, "the VGA BIOS: %s (Debian's seabios package "
+			 "has it; or vga = 'none' for no display)", why);
+		return -1;
+	}
+	d->display = display_create(&m->timers);
+	d->vram_size = (size_t)m->cfg->display.videoram_mib * MiB;
+	d->vram = mmap(NULL, d->vram_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (d->vram == MAP_FAILED)
+		d->vram = NULL;
+	if (d->vram)
+		d->vram_slot = vram_create(&m->accel, d->vram, d->vram_size);
+	if (!d->display || !d->vram || !d->vram_slot) {
+		snprintf(err, errlen, "cannot allocate the display and %u MiB of VRAM: %s",
+			 m->cfg->display.videoram_mib, strerror(errno));
+		free(rom);
+		return -1;
+	}
+	d->vram_ops = (struct vga_vram_ops){ .collect_dirty = vram_collect_dirty,
+					     .opaque = d->vram_slot };
+	vc = (struct stdvga_config){
+		.vram = d->vram, .vram_size = d->vram_size, .display = d->display,
+		.vram_ops = &d->vram_ops, .vram_map = vram_bar_map,
+		.vram_map_opaque = d->vram_slot, .rom = rom, .rom_size = rom_size,
+	};
+	d->stdvga = stdvga_create(d->pci, m->pio, m->mmio, STDVGA_SLOT, &vc, err,
+				  errlen);
+	free(rom);
+	return d->stdvga ? 0 : -1;
+}
+
+static void destroy_display(struct machine_devices *d)
+{
+	/* The device first (it unmaps BAR0 through vram_slot), the memory
+	 * behind it last. */
+	if (d->stdvga)
+		stdvga_destroy(d->stdvga);
+	if (d->vram_slot)
+		vram_destroy(d->vram_slot);
+	if (d->vram)
+		munmap(d->vram, d->vram_size);
+	if (d->display)
+		display_destroy(d->display);
+}
+
 /* --- devices ------------------------------------------------------------- */
 
 static enum chardev_kind serial_kind(enum serial_backend b)
@@ -480,7 +593,9 @@ static int create_devices(struct machine *m, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	if (create_storage(m, err, errlen) < 0)
+	d->input = (struct input_sink){ .key = input_key, .pointer = input_pointer,
+					.opaque = m };
+	if (create_storage(m, err, errlen) < 0 || create_display(m, err, errlen) < 0)
 		return -1;
 	setup_cmos(m);
 	return setup_fwcfg(m, err, errlen);
@@ -492,6 +607,7 @@ static void destroy_devices(struct machine *m)
 
 	if (!d)
 		return;
+	destroy_display(d);
 	if (d->com1)
 		uart_destroy(d->com1);
 	if (d->com1_backend)

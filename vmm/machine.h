@@ -85,4 +85,11 @@ int machine_poll_fds(struct machine *m, int *fds, int max);
 /* false: stop watching fd (its input ended for good). */
 bool machine_fd_ready(struct machine *m, int fd);
 
+/* What the consoles get: the display (NULL without a display device) and
+ * the input sink (keys and pointer to the i8042; it takes the lock). */
+struct display;
+struct input_sink;
+struct display *machine_display(struct machine *m);
+const struct input_sink *machine_input(struct machine *m);
+
 #endif /* VMM_MACHINE_H */

@@ -18,6 +18,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "vmm/console/console.h"
 #include "vmm/machine.h"
 #include "vmm/monitor.h"
 #include "vmm/vcpu_dump.h"
@@ -358,9 +359,24 @@ static void stop_vcpu(struct machine *m)
 	pthread_join(m->vcpu_thread, NULL);
 }
 
+/* A console asks the guest to power off (its window was closed). There is
+ * no ACPI power button yet, so the machine ends at once, as a poweroff
+ * (exit status 0); the ACPI button replaces this when the toolstack has
+ * it. Any thread, no lock held. */
+static void request_poweroff(void *opaque)
+{
+	struct machine *m = opaque;
+
+	pthread_mutex_lock(&m->lock);
+	machine_request(m, EVENT_EXIT, VM_EXIT_POWEROFF);
+	pthread_mutex_unlock(&m->lock);
+}
+
 int monitor_run(const struct vm_config *cfg)
 {
 	struct machine m;
+	struct consoles *consoles;
+	struct console_context console_ctx;
 	char err[512];
 	sigset_t stop;
 	int sig_fd, status;
@@ -383,14 +399,32 @@ int monitor_run(const struct vm_config *cfg)
 	m.timers.deadline_opaque = &m;
 	arm_timer_fd(&m, m.timers.head ? m.timers.head->deadline : UINT64_MAX);
 
+	/* The consoles (VNC, SDL) before the guest runs: a port in use or no
+	 * $DISPLAY is an error and the guest does not start. */
+	console_ctx = (struct console_context){
+		.cfg = cfg, .display = machine_display(&m), .input = machine_input(&m),
+		.request_poweroff = request_poweroff, .opaque = &m,
+	};
+	pthread_mutex_lock(&m.lock);
+	consoles = consoles_start(&console_ctx, err, sizeof(err));
+	pthread_mutex_unlock(&m.lock);
+	if (!consoles) {
+		fprintf(stderr, "vmm: %s\n", err);
+		machine_destroy(&m);
+		return VM_EXIT_ERROR;
+	}
+
 	if (start_vcpu(&m) < 0) {
 		fprintf(stderr, "vmm: cannot start the vCPU thread\n");
+		consoles_stop(consoles);
 		machine_destroy(&m);
 		return VM_EXIT_ERROR;
 	}
 	if (event_loop(&m, sig_fd) < 0)
 		fprintf(stderr, "vmm: event loop: %s\n", strerror(errno));
 	stop_vcpu(&m);
+	/* Without the lock: the console threads may be waiting for it. */
+	consoles_stop(consoles);
 
 	status = m.event == EVENT_NONE ? VM_EXIT_ERROR : m.exit_status;
 	machine_destroy(&m);

@@ -164,15 +164,23 @@ static void bar_unmap(struct pci_device *dev, struct pci_bar *bar)
 {
 	if (!bar->mapped)
 		return;
-	io_bus_unregister(bar_bus(dev, bar), bar->mapped_at);
+	if (bar->ram_map)
+		bar->ram_map(bar->opaque, false, bar->mapped_at);
+	else
+		io_bus_unregister(bar_bus(dev, bar), bar->mapped_at);
 	bar->mapped = false;
 }
 
 static void bar_map(struct pci_device *dev, unsigned index, uint64_t addr)
 {
 	struct pci_bar *bar = &dev->bars[index];
-	int err = io_bus_register(bar_bus(dev, bar), addr, bar->size, bar->ops,
-				  bar->opaque, dev->info->name);
+	int err;
+
+	if (bar->ram_map)
+		err = bar->ram_map(bar->opaque, true, addr);
+	else
+		err = io_bus_register(bar_bus(dev, bar), addr, bar->size, bar->ops,
+				      bar->opaque, dev->info->name);
 
 	if (err) {
 		/* A guest may program overlapping BARs; real hardware would
@@ -266,6 +274,24 @@ int pci_device_set_bar(struct pci_device *dev, unsigned index,
 					     .ops = ops, .opaque = opaque };
 	pci_set_bytes(&dev->config[offset], 4, type_bits);
 	pci_set_bytes(&dev->wmask[offset], 4, writable);
+	return 0;
+}
+
+int pci_device_set_bar_ram(struct pci_device *dev, unsigned index,
+			   enum pci_bar_type type, uint32_t size,
+			   pci_bar_ram_map_fn map, void *opaque)
+{
+	/* The trap ops are never called for it; any non-NULL table passes
+	 * the common checks. */
+	static const struct io_ops unused;
+	int err;
+
+	if ((type != PCI_BAR_MEM32 && type != PCI_BAR_MEM32_PREFETCH) || !map)
+		return -EINVAL;
+	err = pci_device_set_bar(dev, index, type, size, &unused, opaque);
+	if (err)
+		return err;
+	dev->bars[index].ram_map = map;
 	return 0;
 }
 

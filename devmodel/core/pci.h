@@ -80,11 +80,23 @@ enum pci_bar_type {
 	PCI_BAR_ROM,		/* the expansion ROM BAR, size >= 2 KiB */
 };
 
+/*
+ * A RAM-backed memory BAR (a framebuffer): the guest reads and writes host
+ * memory at the BAR's address instead of trapping. The bus does not
+ * register it on the memory bus; it tells the owner where the BAR decodes
+ * now: map(true, addr) when decoding starts at addr, map(false, addr) when
+ * it stops there (address moved, Memory Space off, reset, unregistration).
+ * A move is always an unmap then a map. map(true) returns 0, or -errno
+ * when the memory cannot go there (the BAR then stays undecoded).
+ */
+typedef int (*pci_bar_ram_map_fn)(void *opaque, bool mapped, uint64_t addr);
+
 struct pci_bar {
 	enum pci_bar_type type;
 	uint32_t size; /* a power of two */
 	const struct io_ops *ops;
 	void *opaque;
+	pci_bar_ram_map_fn ram_map; /* non-NULL: RAM-backed, ops unused */
 	/* Where it is registered now (port or memory bus), if anywhere. */
 	bool mapped;
 	uint64_t mapped_at;
@@ -178,6 +190,13 @@ __attribute__((warn_unused_result))
 int pci_device_set_bar(struct pci_device *dev, unsigned index,
 		       enum pci_bar_type type, uint32_t size,
 		       const struct io_ops *ops, void *opaque);
+
+/* The same for a RAM-backed memory BAR (PCI_BAR_MEM32 or
+ * PCI_BAR_MEM32_PREFETCH): map is called instead of trapping. */
+__attribute__((warn_unused_result))
+int pci_device_set_bar_ram(struct pci_device *dev, unsigned index,
+			   enum pci_bar_type type, uint32_t size,
+			   pci_bar_ram_map_fn map, void *opaque);
 
 /* 0, -EINVAL (slot/function out of range), -EEXIST (taken). Registering a
  * function other than 0 sets the multi-function bit of function 0. */

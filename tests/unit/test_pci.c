@@ -669,6 +669,129 @@ static void bus_reset_restores_power_on_state(void **state)
 	assert_int_equal(i440fx_smram(&m->hb), 0x4a);
 }
 
+/* ---- a RAM-backed BAR (a framebuffer mapped as guest memory) ---- */
+
+#define RAM_SLOT 5
+#define RAM_BAR_SIZE (16u << 20)
+
+struct ram_device {
+	struct pci_device pci;
+	struct { bool mapped; uint64_t addr; } calls[16];
+	unsigned nr_calls;
+	int fail_next_map; /* -errno for the next map(true) */
+};
+
+static int ram_bar_map(void *opaque, bool mapped, uint64_t addr)
+{
+	struct ram_device *d = opaque;
+	int err = 0;
+
+	if (mapped && d->fail_next_map) {
+		err = d->fail_next_map;
+		d->fail_next_map = 0;
+	}
+	if (d->nr_calls < 16)
+		d->calls[d->nr_calls] = (typeof(d->calls[0])){ mapped, addr };
+	d->nr_calls++;
+	return err;
+}
+
+static const struct pci_device_info ram_device_info = {
+	.name = "framebuffer", .vendor_id = 0x1234, .device_id = 0x1111,
+	.class_code = 0x030000,
+};
+
+static void assert_call(const struct ram_device *d, unsigned i, bool mapped,
+			uint64_t addr)
+{
+	assert_true(i < d->nr_calls);
+	assert_int_equal(d->calls[i].mapped, mapped);
+	assert_int_equal(d->calls[i].addr, addr);
+}
+
+static void ram_bar_tells_its_owner_where_it_decodes(void **state)
+{
+	struct machine *m = *state;
+	static struct ram_device d;
+	bool hit;
+
+	memset(&d, 0, sizeof(d));
+	pci_device_init(&d.pci, &ram_device_info, &d);
+	/* Only memory BARs can be RAM; a map function is required. */
+	assert_int_equal(pci_device_set_bar_ram(&d.pci, 1, PCI_BAR_IO, 0x100,
+						ram_bar_map, &d), -EINVAL);
+	assert_int_equal(pci_device_set_bar_ram(&d.pci, 1, PCI_BAR_MEM32, 0x1000,
+						NULL, &d), -EINVAL);
+	assert_int_equal(pci_device_set_bar_ram(&d.pci, 0, PCI_BAR_MEM32_PREFETCH,
+						RAM_BAR_SIZE, ram_bar_map, &d), 0);
+	assert_int_equal(pci_bus_register_device(m->pci, &d.pci, RAM_SLOT, 0), 0);
+	assert_int_equal(d.nr_calls, 0);
+
+	/* Sizing reads like any prefetchable BAR. */
+	cfg_write(m, RAM_SLOT, 0, 0x10, 4, 0xffffffff);
+	assert_int_equal(cfg_read(m, RAM_SLOT, 0, 0x10, 4),
+			 ~(RAM_BAR_SIZE - 1) | PCI_BAR_MEM_PREFETCH);
+	cfg_write(m, RAM_SLOT, 0, 0x10, 4, 0xfd000000);
+	assert_int_equal(d.nr_calls, 0); /* Memory Space still off */
+
+	cfg_write(m, RAM_SLOT, 0, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	assert_int_equal(d.nr_calls, 1);
+	assert_call(&d, 0, true, 0xfd000000);
+	/* No trap there: the guest reaches the memory directly. */
+	mem_read(m, 0xfd000000, 4, &hit);
+	assert_false(hit);
+
+	/* A move: unmap the old place, then map the new one. */
+	cfg_write(m, RAM_SLOT, 0, 0x10, 4, 0xfc000000);
+	assert_int_equal(d.nr_calls, 3);
+	assert_call(&d, 1, false, 0xfd000000);
+	assert_call(&d, 2, true, 0xfc000000);
+	/* Rewriting the same address changes nothing. */
+	cfg_write(m, RAM_SLOT, 0, 0x10, 4, 0xfc000000);
+	assert_int_equal(d.nr_calls, 3);
+
+	/* Memory Space off and on again. */
+	cfg_write(m, RAM_SLOT, 0, PCI_COMMAND, 2, 0);
+	assert_call(&d, 3, false, 0xfc000000);
+	cfg_write(m, RAM_SLOT, 0, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	assert_call(&d, 4, true, 0xfc000000);
+	assert_int_equal(d.nr_calls, 5);
+
+	/* Sizing with decoding on moves it to all ones and back. */
+	cfg_write(m, RAM_SLOT, 0, 0x10, 4, 0xffffffff);
+	assert_call(&d, 5, false, 0xfc000000);
+	assert_call(&d, 6, true, 0xff000000);
+	cfg_write(m, RAM_SLOT, 0, 0x10, 4, 0xfc000000);
+	assert_call(&d, 7, false, 0xff000000);
+	assert_call(&d, 8, true, 0xfc000000);
+
+	/* The owner could not map it (an overlap): it stays undecoded, so
+	 * no unmap follows; the next move tries again. */
+	d.nr_calls = 0;
+	cfg_write(m, RAM_SLOT, 0, PCI_COMMAND, 2, 0);
+	d.fail_next_map = -EEXIST;
+	cfg_write(m, RAM_SLOT, 0, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	assert_int_equal(d.nr_calls, 2);
+	assert_call(&d, 1, true, 0xfc000000);
+	cfg_write(m, RAM_SLOT, 0, 0x10, 4, 0xfb000000);
+	assert_int_equal(d.nr_calls, 3);
+	assert_call(&d, 2, true, 0xfb000000);
+
+	/* Machine reset: back to undecoded. */
+	pci_bus_reset(m->pci);
+	assert_int_equal(d.nr_calls, 4);
+	assert_call(&d, 3, false, 0xfb000000);
+	assert_int_equal(cfg_read(m, RAM_SLOT, 0, 0x10, 4), PCI_BAR_MEM_PREFETCH);
+
+	/* Unregistration unmaps too. */
+	cfg_write(m, RAM_SLOT, 0, 0x10, 4, 0xfd000000);
+	cfg_write(m, RAM_SLOT, 0, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	assert_call(&d, 4, true, 0xfd000000);
+	pci_bus_unregister_device(m->pci, &d.pci);
+	assert_int_equal(d.nr_calls, 6);
+	assert_call(&d, 5, false, 0xfd000000);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -697,6 +820,7 @@ int main(void)
 		T(pam_registers_store_and_report),
 		T(smram_lock_closes_d_open),
 		T(bus_reset_restores_power_on_state),
+		T(ram_bar_tells_its_owner_where_it_decodes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
