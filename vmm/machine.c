@@ -573,6 +573,8 @@ static int create_devices(struct machine *m, char *err, size_t errlen)
 	}
 	d->kbc = i8042_create(m->pio, d->isa_irq[I8042_KBD_IRQ],
 			      d->isa_irq[I8042_AUX_IRQ], reset_requested, m);
+	if (d->kbc) /* typematic repeat of held keys */
+		i8042_attach_timers(d->kbc, &m->timers);
 	d->debugcon = debugcon_create(m->pio, DEBUGCON_SEABIOS_PORT, NULL);
 	d->debug_exit = debug_exit_create(m->pio, DEBUG_EXIT_PORT, 1, exit_requested, m);
 	d->fwcfg = fwcfg_create(m->pio, &m->mem);
