@@ -119,6 +119,7 @@ bench:
 	tests/bench/exits
 	tests/bench/boot
 	tests/bench/storage
+	tests/bench/display
 
 ROUNDS ?= 50
 stress:
