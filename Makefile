@@ -40,7 +40,7 @@ USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h vmm/console/*.h)
 # test-paging; the same cases also run as KUnit: make kunit), the config parser, the device model on fake buses.
 UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-cregs tests/unit/test-paging \
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
-		i8259 i8254 rtc uart i8042 fwcfg chardev block worker atapi ide)
+		i8259 i8254 rtc uart i8042 fwcfg chardev block worker atapi ide keymap)
 
 .PHONY: all kmod userspace deps demo check bench stress clean kunit
 all: kmod userspace
@@ -55,11 +55,23 @@ kmod:
 
 userspace: vmm/vmm $(TEST_PROGS) $(UNIT_TESTS)
 
+# Libraries found with pkg-config (the VNC console: libvncserver; its
+# keymaps: libxkbcommon): when one is missing, make names the Debian package
+# (scripts/install-deps installs them all).
+need_pkg = pkg-config --exists $(1) || { echo "make: pkg-config finds no $(1): install $(2) (make deps)" >&2; exit 1; }
+VMM_PKGS := libvncserver xkbcommon
+
 vmm/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
-	$(CC) $(CFLAGS) -I. -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread
+	@$(call need_pkg,libvncserver,libvncserver-dev)
+	@$(call need_pkg,xkbcommon,libxkbcommon-dev)
+	$(CC) $(CFLAGS) -I. -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread $$(pkg-config --libs $(VMM_PKGS))
 
 tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS) $(wildcard tests/unit/*.h)
-	$(CC) $(CFLAGS) -I. -o $@ $< $(DM_SRCS) $(VMM_LIB_SRCS) -lcmocka -pthread
+	$(CC) $(CFLAGS) -I. -o $@ $< $(DM_SRCS) $(VMM_LIB_SRCS) $(UNIT_EXTRA) -lcmocka -pthread
+
+# Unit tests of monitor code beyond VMM_LIB_SRCS: its sources and libraries.
+tests/unit/test-keymap: UNIT_EXTRA = vmm/console/keymap.c -lxkbcommon
+tests/unit/test-keymap: vmm/console/keymap.c
 
 # One step from sources to binary: no userspace .o next to kbuild's objects.
 tests/unit/test-sregs: tests/unit/test_sregs.c kmod/x86/sregs.c kmod/x86/sregs.h $(wildcard include/vmm/*.h)
