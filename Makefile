@@ -27,6 +27,8 @@ kdir = kdir="$(KDIR)"; [ -n "$$kdir" ] || kdir=$$(scripts/find-kdir) || exit 1
 
 TEST_PROGS :=
 TEST_PROGS += tests/abi/coexist
+# The display tests' programs (below).
+TEST_PROGS += tests/display/vnc-client tests/display/vnc-pattern
 
 # The monitor (vmm/vmm): the toolstack command, the emulated PC of devmodel/.
 DM_SRCS := $(sort $(wildcard devmodel/*/*.c))
@@ -65,6 +67,16 @@ vmm/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
 	@$(call need_pkg,libvncserver,libvncserver-dev)
 	@$(call need_pkg,xkbcommon,libxkbcommon-dev)
 	$(CC) $(CFLAGS) -I. -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread $$(pkg-config --libs $(VMM_PKGS))
+
+# The display tests' programs (tests/display/vnc-tests): a scripted VNC
+# client on libvncclient, and the VNC console on a test-pattern device.
+tests/display/vnc-client: tests/display/vnc-client.c
+	@$(call need_pkg,libvncclient,libvncserver-dev)
+	$(CC) $(CFLAGS) -o $@ $< $$(pkg-config --libs libvncclient xkbcommon)
+tests/display/vnc-pattern: tests/display/vnc-pattern.c vmm/console/vnc.c vmm/console/keymap.c \
+		devmodel/display/display.c devmodel/core/timer.c $(USER_HDRS)
+	$(CC) $(CFLAGS) -I. -o $@ $< vmm/console/vnc.c vmm/console/keymap.c \
+		devmodel/display/display.c devmodel/core/timer.c -pthread $$(pkg-config --libs $(VMM_PKGS))
 
 tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS) $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(DM_SRCS) $(VMM_LIB_SRCS) $(UNIT_EXTRA) -lcmocka -pthread

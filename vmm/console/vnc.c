@@ -133,7 +133,7 @@ static int listen_on(const char *addr, int port, int *fd, int *family)
 		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
 	};
 	struct addrinfo *ai;
-	char service[8];
+	char service[16];
 	int s, one = 1, err;
 
 	snprintf(service, sizeof(service), "%d", port);
@@ -628,7 +628,7 @@ struct vnc_console *vnc_console_start(const struct console_context *ctx,
 	const struct vm_config *cfg = ctx->cfg;
 	const struct vm_display *d = &cfg->display;
 	struct vnc_console *v = calloc(1, sizeof(*v));
-	char endpoint[INET6_ADDRSTRLEN + 16], kmerr[256];
+	char endpoint[INET6_ADDRSTRLEN + 80], kmerr[256];
 	int argc = 1, port = 0, fd;
 	char *argv[] = { (char *)"vmm", NULL };
 	const struct display_surface *s;
@@ -682,6 +682,10 @@ struct vnc_console *vnc_console_start(const struct console_context *ctx,
 	if (!v->desktop_name)
 		abort();
 	screen->desktopName = v->desktop_name;
+	/* No cursor of the server's drawn into the picture: the guest draws
+	 * its own pointer (the PS/2 mouse is relative, ours would not be
+	 * where the guest's is). */
+	screen->cursor = NULL;
 	/* Several viewers at once: a client asking for exclusive access
 	 * does not disconnect the others. */
 	screen->alwaysShared = TRUE;
