@@ -39,11 +39,11 @@
 #define EXIT_TIMEOUT 4
 
 static unsigned long frames;       /* complete updates received */
-/* The server changed the size (DesktopSize) during frame resize_frame + 1;
- * its picture is complete from frame resize_frame + 2 (libvncclient asks for
- * a full update after a new size). */
-static long resize_frame = -1;
-static bool connected;
+/* Which pixels the server has sent since the framebuffer got its size: a
+ * new size is only "there" when all of it came (an update asked for before
+ * the client knew the new size covers the old one only). */
+static uint8_t *covered;
+static size_t nr_covered;
 static rfbBool (*lib_malloc_fb)(rfbClient *);
 static const char *password;
 static bool auth_failed;
@@ -80,9 +80,23 @@ static void finished_update(rfbClient *client)
 
 static rfbBool malloc_fb(rfbClient *client)
 {
-	if (connected)
-		resize_frame = (long)frames;
+	free(covered);
+	covered = calloc((size_t)client->width * client->height, 1);
+	nr_covered = 0;
+	if (!covered)
+		return FALSE;
 	return lib_malloc_fb(client);
+}
+
+static void got_update(rfbClient *c, int x, int y, int w, int h)
+{
+	for (int row = y; row < y + h && row < c->height; row++)
+		for (int col = x; col < x + w && col < c->width; col++) {
+			uint8_t *p = &covered[(size_t)row * c->width + col];
+
+			nr_covered += !*p;
+			*p = 1;
+		}
 }
 
 static double now(void)
@@ -157,7 +171,7 @@ static bool size_is(rfbClient *c, void *arg)
 	const struct want_size *s = arg;
 
 	return c->width == s->w && c->height == s->h &&
-	       (long)frames >= (resize_frame < 0 ? 1 : resize_frame + 2);
+	       nr_covered == (size_t)c->width * c->height;
 }
 
 struct want_pixel { int x, y; uint32_t rgb; };
@@ -265,6 +279,7 @@ int main(int argc, char **argv)
 	c->canHandleNewFBSize = TRUE;
 	lib_malloc_fb = c->MallocFrameBuffer;
 	c->MallocFrameBuffer = malloc_fb;
+	c->GotFrameBufferUpdate = got_update;
 	/* Lossless encodings only: the tests compare pixels. */
 	c->appData.encodingsString = "zrle hextile raw";
 	c->appData.shareDesktop = TRUE;
@@ -273,7 +288,6 @@ int main(int argc, char **argv)
 			die(EXIT_AUTH, "authentication refused");
 		die(1, "cannot connect to %s:%s", server, colon + 1);
 	}
-	connected = true;
 
 	for (; i < argc; i++) {
 		const char *cmd = argv[i];
@@ -338,6 +352,10 @@ int main(int argc, char **argv)
 		}
 		fflush(stdout);
 	}
+	/* Stay a moment: leaving at once would reset the connection while
+	 * the server still has our last events to read (Linux drops them
+	 * on the RST its next update provokes). */
+	pump(c, 0.3);
 	rfbClientCleanup(c);
 	return 0;
 }

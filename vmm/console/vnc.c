@@ -19,6 +19,7 @@
  * libvncserver as if its own (socketState READY makes rfbInitSockets skip
  * its own setup; rfbShutdownSockets closes it).
  */
+#define _GNU_SOURCE   /* pthread_setname_np */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -734,6 +735,7 @@ struct vnc_console *vnc_console_start(const struct console_context *ctx,
 		goto fail;
 	}
 	v->thread_started = true;
+	pthread_setname_np(v->thread, "vnc");   /* for top -H, and the tests */
 	fprintf(stderr, "vmm: VNC on %s (display :%d)\n", endpoint,
 		port - VNC_BASE_PORT);
 	return v;
