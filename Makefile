@@ -42,7 +42,7 @@ USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h vmm/console/*.h)
 # test-paging; the same cases also run as KUnit: make kunit), the config parser, the device model on fake buses.
 UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-cregs tests/unit/test-paging \
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
-		i8259 i8254 rtc uart i8042 fwcfg chardev block worker atapi ide keymap)
+		i8259 i8254 rtc uart i8042 fwcfg chardev block worker atapi ide vga keymap)
 
 .PHONY: all kmod userspace deps demo check bench stress clean kunit
 all: kmod userspace
@@ -84,6 +84,13 @@ tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS) $
 # Unit tests of monitor code beyond VMM_LIB_SRCS: its sources and libraries.
 tests/unit/test-keymap: UNIT_EXTRA = vmm/console/keymap.c -lxkbcommon
 tests/unit/test-keymap: vmm/console/keymap.c
+
+# The VGA core's tests under AddressSanitizer and UBSan: its fuzz loop then
+# also proves every VRAM and surface access in bounds (VGA_FUZZ_ROUNDS=N
+# for a longer run). Not in userspace: build it with this target.
+tests/unit/test-vga-asan: tests/unit/test_vga.c $(DM_SRCS) $(USER_HDRS) $(wildcard tests/unit/*.h)
+	$(CC) $(CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		-I. -o $@ $< $(DM_SRCS) -lcmocka -pthread
 
 # One step from sources to binary: no userspace .o next to kbuild's objects.
 tests/unit/test-sregs: tests/unit/test_sregs.c kmod/x86/sregs.c kmod/x86/sregs.h $(wildcard include/vmm/*.h)
@@ -132,4 +139,4 @@ stress:
 
 clean:
 	-@$(kdir); $(MAKE) -C "$$kdir" M=$(CURDIR) clean
-	rm -f vmm/vmm $(TEST_PROGS) $(UNIT_TESTS)
+	rm -f vmm/vmm $(TEST_PROGS) $(UNIT_TESTS) tests/unit/test-vga-asan
