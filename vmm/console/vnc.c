@@ -646,6 +646,11 @@ struct vnc_console *vnc_console_start(const struct console_context *ctx,
 	rfbLog = vnc_log;
 	rfbErr = vnc_log;
 
+	if (!v->display) {
+		snprintf(err, errlen, "%s: vnc: the machine has no display device",
+			 d->where_vnc);
+		goto fail;
+	}
 	v->keymap = keymap_new(d->keymap, kmerr, sizeof(kmerr));
 	if (!v->keymap) {
 		snprintf(err, errlen, "%s: %s", cfg->source ? cfg->source : "config",
