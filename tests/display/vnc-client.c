@@ -31,6 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <rfb/rfbclient.h>
 #include <xkbcommon/xkbcommon.h>
@@ -245,6 +248,24 @@ static void type_text(rfbClient *c, const char *text)
 	}
 }
 
+/* Close so that the server still reads all we sent: closing at once would
+ * reset the connection when its next update arrives, and Linux drops what
+ * the server had not read yet (our last key events). Half-close instead,
+ * and read until the server, having read everything, closes too. */
+static void leave(rfbClient *c)
+{
+	double end = now() + timeout_s;
+	char buf[4096];
+
+	shutdown(c->sock, SHUT_WR);
+	while (now() < end) {
+		struct pollfd p = { .fd = c->sock, .events = POLLIN };
+
+		if (poll(&p, 1, 100) > 0 && read(c->sock, buf, sizeof(buf)) <= 0)
+			break;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int pointer_x = 0, pointer_y = 0, mask = 0, i = 1;
@@ -352,10 +373,7 @@ int main(int argc, char **argv)
 		}
 		fflush(stdout);
 	}
-	/* Stay a moment: leaving at once would reset the connection while
-	 * the server still has our last events to read (Linux drops them
-	 * on the RST its next update provokes). */
-	pump(c, 0.3);
+	leave(c);
 	rfbClientCleanup(c);
 	return 0;
 }
