@@ -29,6 +29,8 @@ TEST_PROGS :=
 TEST_PROGS += tests/abi/coexist
 # The VRAM slot and its dirty pages on the real accelerator (display-tests).
 TEST_PROGS += tests/display/vram-test
+# The display tests' programs (below).
+TEST_PROGS += tests/display/vnc-client tests/display/vnc-pattern
 
 # The monitor (vmm/vmm): the toolstack command, the emulated PC of devmodel/.
 DM_SRCS := $(sort $(wildcard devmodel/*/*.c))
@@ -42,7 +44,7 @@ USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h vmm/console/*.h)
 # test-paging; the same cases also run as KUnit: make kunit), the config parser, the device model on fake buses.
 UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-cregs tests/unit/test-paging \
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
-		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga stdvga)
+		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga stdvga keymap)
 
 .PHONY: all kmod userspace deps demo check bench stress clean kunit
 all: kmod userspace
@@ -57,18 +59,40 @@ kmod:
 
 userspace: vmm/vmm $(TEST_PROGS) $(UNIT_TESTS)
 
+# Libraries found with pkg-config (the VNC console: libvncserver; its
+# keymaps: libxkbcommon): when one is missing, make names the Debian package
+# (scripts/install-deps installs them all).
+need_pkg = pkg-config --exists $(1) || { echo "make: pkg-config finds no $(1): install $(2) (make deps)" >&2; exit 1; }
+VMM_PKGS := libvncserver xkbcommon
+
 vmm/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
-	$(CC) $(CFLAGS) -I. -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread
+	@$(call need_pkg,libvncserver,libvncserver-dev)
+	@$(call need_pkg,xkbcommon,libxkbcommon-dev)
+	$(CC) $(CFLAGS) -I. -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread $$(pkg-config --libs $(VMM_PKGS))
+
+# The display tests' programs (tests/display/vnc-tests): a scripted VNC
+# client on libvncclient, and the VNC console on a test-pattern device.
+tests/display/vnc-client: tests/display/vnc-client.c
+	@$(call need_pkg,libvncclient,libvncserver-dev)
+	$(CC) $(CFLAGS) -o $@ $< $$(pkg-config --libs libvncclient xkbcommon)
+tests/display/vnc-pattern: tests/display/vnc-pattern.c vmm/console/vnc.c vmm/console/keymap.c \
+		devmodel/display/display.c devmodel/core/timer.c $(USER_HDRS)
+	$(CC) $(CFLAGS) -I. -o $@ $< vmm/console/vnc.c vmm/console/keymap.c \
+		devmodel/display/display.c devmodel/core/timer.c -pthread $$(pkg-config --libs $(VMM_PKGS))
 
 # The monitor under ThreadSanitizer (tests/e2e/tsan-tests): races between
 # the vCPU thread, the event loop and the workers. Not part of `userspace`.
 build/tsan/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(CC) -O1 -g -fsanitize=thread -fno-omit-frame-pointer $(filter-out -O2,$(CFLAGS)) \
-		-I. -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread
+		-I. -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread $$(pkg-config --libs $(VMM_PKGS))
 
 tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS) $(wildcard tests/unit/*.h)
-	$(CC) $(CFLAGS) -I. -o $@ $< $(DM_SRCS) $(VMM_LIB_SRCS) -lcmocka -pthread
+	$(CC) $(CFLAGS) -I. -o $@ $< $(DM_SRCS) $(VMM_LIB_SRCS) $(UNIT_EXTRA) -lcmocka -pthread
+
+# Unit tests of monitor code beyond VMM_LIB_SRCS: its sources and libraries.
+tests/unit/test-keymap: UNIT_EXTRA = vmm/console/keymap.c -lxkbcommon
+tests/unit/test-keymap: vmm/console/keymap.c
 
 tests/display/vram-test: tests/display/vram-test.c vmm/vram.c vmm/accel.c vmm/vram.h vmm/accel.h vmm/config.h
 	$(CC) $(CFLAGS) -I. -o $@ tests/display/vram-test.c vmm/vram.c vmm/accel.c
