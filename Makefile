@@ -27,6 +27,7 @@ kdir = kdir="$(KDIR)"; [ -n "$$kdir" ] || kdir=$$(scripts/find-kdir) || exit 1
 
 TEST_PROGS :=
 TEST_PROGS += tests/abi/coexist
+TEST_PROGS += tests/display/sdl-harness tests/display/sdl-close-window
 
 # The monitor (vmm/vmm): the toolstack command, the emulated PC of devmodel/.
 DM_SRCS := $(sort $(wildcard devmodel/*/*.c))
@@ -35,12 +36,19 @@ VMM_SRCS := $(sort $(wildcard vmm/*.c vmm/console/*.c))
 VMM_LIB_SRCS := vmm/config.c vmm/linuxboot.c vmm/firmware.c
 USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h vmm/console/*.h)
 
+# SDL2 for the sdl = 1 window (vmm/console/sdl.c). Looked up when used, not
+# when this file is read, so 'make deps' works before libsdl2-dev is there.
+SDL2_CFLAGS = $(shell pkg-config --cflags sdl2 2>/dev/null)
+SDL2_LIBS = $(shell pkg-config --libs sdl2 2>/dev/null)
+need_sdl2 = pkg-config --exists sdl2 2>/dev/null || { echo "make: SDL2 not found (pkg-config sdl2): install pkg-config and libsdl2-dev (make deps)" >&2; exit 1; }
+
 # Unit tests (cmocka), no hypervisor needed: the module's pure logic
 # (test-sregs, the instruction emulator and page walker: test-emulate,
 # test-paging; the same cases also run as KUnit: make kunit), the config parser, the device model on fake buses.
 UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-cregs tests/unit/test-paging \
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
-		i8259 i8254 rtc uart i8042 fwcfg chardev block worker atapi ide)
+		i8259 i8254 rtc uart i8042 fwcfg chardev block worker atapi ide \
+		sdl_keys)
 
 .PHONY: all kmod userspace deps demo check bench stress clean kunit
 all: kmod userspace
@@ -56,10 +64,26 @@ kmod:
 userspace: vmm/vmm $(TEST_PROGS) $(UNIT_TESTS)
 
 vmm/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
-	$(CC) $(CFLAGS) -I. -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread
+	@$(need_sdl2)
+	$(CC) $(CFLAGS) -I. $(SDL2_CFLAGS) -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread $(SDL2_LIBS)
 
 tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS) $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(DM_SRCS) $(VMM_LIB_SRCS) -lcmocka -pthread
+
+# The SDL key table: SDL_scancode.h's values only, no SDL library linked.
+tests/unit/test-sdl_keys: tests/unit/test_sdl_keys.c vmm/console/sdl_keys.c vmm/console/sdl_keys.h devmodel/input/input.h
+	@$(need_sdl2)
+	$(CC) $(CFLAGS) -I. $(SDL2_CFLAGS) -o $@ tests/unit/test_sdl_keys.c vmm/console/sdl_keys.c -lcmocka
+
+# A console-only driver for tests/display/sdl-tests: the SDL window on a
+# display with no machine behind it (keys and pointer printed on stdout).
+tests/display/sdl-harness: tests/display/sdl-harness.c vmm/console/sdl.c vmm/console/sdl_keys.c devmodel/display/display.c devmodel/core/timer.c $(USER_HDRS)
+	@$(need_sdl2)
+	$(CC) $(CFLAGS) -I. $(SDL2_CFLAGS) -o $@ tests/display/sdl-harness.c vmm/console/sdl.c vmm/console/sdl_keys.c devmodel/display/display.c devmodel/core/timer.c -pthread $(SDL2_LIBS)
+
+# X11 comes with libsdl2-dev (its dependency libx11-dev).
+tests/display/sdl-close-window: tests/display/sdl-close-window.c
+	$(CC) $(CFLAGS) -o $@ $< -lX11
 
 # One step from sources to binary: no userspace .o next to kbuild's objects.
 tests/unit/test-sregs: tests/unit/test_sregs.c kmod/x86/sregs.c kmod/x86/sregs.h $(wildcard include/vmm/*.h)
