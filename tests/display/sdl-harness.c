@@ -16,8 +16,11 @@
  *   pointer DX DY DZ BUTTONS
  *   poweroff                the window was closed
  */
+#include <execinfo.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +62,17 @@ static void on_poweroff(void *opaque)
 	say("poweroff\n");
 }
 
+/* A crash in a test is a finding: say where (addr2line -e sdl-harness). */
+static void on_crash(int sig)
+{
+	void *frames[64];
+	int n = backtrace(frames, 64);
+
+	dprintf(2, "sdl-harness: signal %d, backtrace:\n", sig);
+	backtrace_symbols_fd(frames, n, 2);
+	_exit(128 + sig);
+}
+
 static void paint(struct display *d, int resize, unsigned x, unsigned y,
 		  unsigned w, unsigned h, uint32_t rgb)
 {
@@ -90,6 +104,9 @@ int main(int argc, char **argv)
 	char err[512], line[256];
 	int argi = 1;
 
+	signal(SIGSEGV, on_crash);
+	signal(SIGBUS, on_crash);
+	signal(SIGABRT, on_crash);
 	memset(&cfg, 0, sizeof(cfg));
 	if (argi < argc && !strcmp(argv[argi], "--fullscreen")) {
 		cfg.display.fullscreen = true;

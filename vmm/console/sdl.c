@@ -617,6 +617,13 @@ struct sdl_console *sdl_console_start(const struct console_context *ctx,
 	/* The monitor's signals (vCPU kicks, SIGINT) are not this thread's
 	 * business, nor that of the threads SDL starts from it. */
 	sigfillset(&all);
+	/* Faults stay deliverable: blocked, they would kill the process
+	 * without the monitor's handlers seeing them. */
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGABRT);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	rc = pthread_create(&c->thread, NULL, sdl_thread, c);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
