@@ -47,7 +47,7 @@ need_sdl2 = pkg-config --exists sdl2 2>/dev/null || { echo "make: SDL2 not found
 # test-paging; the same cases also run as KUnit: make kunit), the config parser, the device model on fake buses.
 UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-cregs tests/unit/test-paging \
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
-		i8259 i8254 rtc uart i8042 fwcfg chardev block worker atapi ide \
+		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga \
 		sdl_keys)
 
 .PHONY: all kmod userspace deps demo check bench stress clean kunit
@@ -67,6 +67,14 @@ vmm/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
 	@$(need_sdl2)
 	$(CC) $(CFLAGS) -I. $(SDL2_CFLAGS) -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread $(SDL2_LIBS)
 
+# The monitor under ThreadSanitizer (tests/e2e/tsan-tests): races between
+# the vCPU thread, the event loop and the workers. Not part of `userspace`.
+build/tsan/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
+	@mkdir -p $(@D)
+	@$(need_sdl2)
+	$(CC) -O1 -g -fsanitize=thread -fno-omit-frame-pointer $(filter-out -O2,$(CFLAGS)) \
+		-I. $(SDL2_CFLAGS) -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread $(SDL2_LIBS)
+
 tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS) $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(DM_SRCS) $(VMM_LIB_SRCS) -lcmocka -pthread
 
@@ -84,6 +92,13 @@ tests/display/sdl-harness: tests/display/sdl-harness.c vmm/console/sdl.c vmm/con
 # X11 comes with libsdl2-dev (its dependency libx11-dev).
 tests/display/sdl-close-window: tests/display/sdl-close-window.c
 	$(CC) $(CFLAGS) -o $@ $< -lX11
+
+# The VGA core's tests under AddressSanitizer and UBSan: its fuzz loop then
+# also proves every VRAM and surface access in bounds (VGA_FUZZ_ROUNDS=N
+# for a longer run). Not in userspace: build it with this target.
+tests/unit/test-vga-asan: tests/unit/test_vga.c $(DM_SRCS) $(USER_HDRS) $(wildcard tests/unit/*.h)
+	$(CC) $(CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		-I. -o $@ $< $(DM_SRCS) -lcmocka -pthread
 
 # One step from sources to binary: no userspace .o next to kbuild's objects.
 tests/unit/test-sregs: tests/unit/test_sregs.c kmod/x86/sregs.c kmod/x86/sregs.h $(wildcard include/vmm/*.h)
@@ -116,7 +131,7 @@ demo:
 	tests/nested/run --accel vmm -- $(CURDIR)/tests/guests/hello
 
 check:
-	scripts/install-deps && $(MAKE) all
+	scripts/install-deps && $(MAKE) all build/tsan/vmm
 	tests/run-checks
 
 bench:
@@ -132,4 +147,5 @@ stress:
 
 clean:
 	-@$(kdir); $(MAKE) -C "$$kdir" M=$(CURDIR) clean
-	rm -f vmm/vmm $(TEST_PROGS) $(UNIT_TESTS)
+	rm -f vmm/vmm $(TEST_PROGS) $(UNIT_TESTS) tests/unit/test-vga-asan
+	rm -rf build/tsan

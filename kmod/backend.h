@@ -27,6 +27,11 @@
 	/* Unmap [gpa, gpa+size), vmm_guest_page_unmapped() for each page;   \
 	 * whether anything was mapped. The caller flushes the vCPUs. */      \
 	OP(bool, unmap_range, (struct vmm_vm *vm, u64 gpa, u64 size))         \
+	/* Make the writable mappings in [gpa, gpa+size) read-only, so the   \
+	 * next guest write faults (dirty logging); vmm_guest_page_unmapped()\
+	 * for each, as written; whether any was writable. The caller        \
+	 * flushes the vCPUs. */                                              \
+	OP(bool, write_protect_range, (struct vmm_vm *vm, u64 gpa, u64 size)) \
 	/* Was any page in [gpa, gpa+size) accessed since the last aging?    \
 	 * With clear, start a new period (the caller flushes the vCPUs if   \
 	 * it must see the next access). */                                   \

@@ -16,6 +16,7 @@
 #include <asm/processor.h>
 
 #include "backend.h"
+#include "dirty.h"
 
 const struct vmm_backend *vmm_backend;
 
@@ -167,7 +168,10 @@ int vmm_vm_check_extension(long cap)
 	case KVM_CAP_READONLY_MEM:
 	case KVM_CAP_USER_NMI:
 	case KVM_CAP_DEBUGREGS:
+	case KVM_CAP_ENABLE_CAP_VM: /* for the one below */
 		return 1;
+	case KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2:
+		return VMM_DIRTY_LOG_MANUAL_CAPS;
 	case KVM_CAP_XSAVE:
 	case KVM_CAP_XCRS:
 		return boot_cpu_has(X86_FEATURE_XSAVE);

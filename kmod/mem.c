@@ -37,10 +37,10 @@
 #include <linux/uaccess.h>
 
 #include "backend.h"
+#include "dirty.h"
 
-/* The flags KVM_SET_USER_MEMORY_REGION accepts (dirty logging is not
- * implemented yet: refused, never silently ignored). */
-#define VMM_MEMSLOT_VALID_FLAGS KVM_MEM_READONLY
+/* The flags KVM_SET_USER_MEMORY_REGION accepts. */
+#define VMM_MEMSLOT_VALID_FLAGS (KVM_MEM_READONLY | KVM_MEM_LOG_DIRTY_PAGES)
 
 static struct vmm_memslot *slot_for_gfn(struct vmm_vm *vm, u64 gfn)
 {
@@ -87,7 +87,7 @@ static bool overlaps_other_slot(struct vmm_vm *vm, u32 id, u64 gfn, u64 npages)
  * append-only while the VM lives; a slot not yet filled belongs to a vCPU
  * that has not run.
  */
-static void flush_all_vcpus(struct vmm_vm *vm)
+void vmm_flush_all_vcpus(struct vmm_vm *vm)
 {
 	unsigned int i, n = READ_ONCE(vm->nr_vcpus);
 
@@ -171,7 +171,7 @@ static void unmap_slot(struct vmm_vm *vm, struct vmm_memslot *s)
 	lockdep_assert_held(&vm->mmu_lock);
 	if (vmm_backend->unmap_range(vm, s->base_gfn << PAGE_SHIFT,
 				     s->npages << PAGE_SHIFT))
-		flush_all_vcpus(vm);
+		vmm_flush_all_vcpus(vm);
 	vm->mmu_invalidate_seq++;
 }
 
@@ -197,7 +197,7 @@ static int notifier_invalidate_range_start(struct mmu_notifier *mn,
 	spin_lock(&vm->mmu_lock);
 	vm->mmu_invalidate_in_progress++;
 	if (hva_range_op(vm, range->start, range->end, HVA_UNMAP))
-		flush_all_vcpus(vm);
+		vmm_flush_all_vcpus(vm);
 	spin_unlock(&vm->mmu_lock);
 	return 0;
 }
@@ -228,7 +228,7 @@ static void notifier_change_pte(struct mmu_notifier *mn, struct mm_struct *mm,
 
 	spin_lock(&vm->mmu_lock);
 	if (hva_range_op(vm, address, address + PAGE_SIZE, HVA_UNMAP))
-		flush_all_vcpus(vm);
+		vmm_flush_all_vcpus(vm);
 	spin_unlock(&vm->mmu_lock);
 }
 
@@ -249,7 +249,7 @@ static int notifier_clear_flush_young(struct mmu_notifier *mn,
 	spin_lock(&vm->mmu_lock);
 	young = hva_range_op(vm, start, end, HVA_CLEAR_YOUNG);
 	if (young)
-		flush_all_vcpus(vm);
+		vmm_flush_all_vcpus(vm);
 	spin_unlock(&vm->mmu_lock);
 	return young;
 }
@@ -293,7 +293,7 @@ static void unmap_all(struct vmm_vm *vm)
 					s->npages << PAGE_SHIFT);
 	}
 	if (any)
-		flush_all_vcpus(vm);
+		vmm_flush_all_vcpus(vm);
 	vm->mmu_invalidate_seq++;
 }
 
@@ -344,6 +344,8 @@ void vmm_mmu_destroy(struct vmm_vm *vm)
 	spin_lock(&vm->mmu_lock);
 	unmap_all(vm); /* if the mm had gone first: nothing left, cheap */
 	for (i = 0; i < VMM_MAX_MEMSLOTS; i++) {
+		if (vm->slots[i])
+			vmm_dirty_bitmap_free(vm->slots[i]->dirty_bitmap);
 		kfree(vm->slots[i]);
 		vm->slots[i] = NULL;
 	}
@@ -361,6 +363,8 @@ static int check_region(struct vmm_vm *vm,
 		return -EINVAL;
 	if (as_id != 0 || id >= VMM_MAX_MEMSLOTS) /* no SMM address space */
 		return -EINVAL;
+	if ((mem->memory_size >> PAGE_SHIFT) > VMM_MEM_MAX_NR_PAGES)
+		return -EINVAL; /* as KVM: bounds the dirty bitmap too */
 	if (!PAGE_ALIGNED(mem->memory_size) ||
 	    !PAGE_ALIGNED(mem->guest_phys_addr) ||
 	    !PAGE_ALIGNED(mem->userspace_addr))
@@ -385,12 +389,49 @@ static int delete_slot(struct vmm_vm *vm, u16 id)
 	unmap_slot(vm, s);
 	vm->slots[id] = NULL;
 	spin_unlock(&vm->mmu_lock);
-	kfree(s); /* nobody can see it: readers hold vm->lock or mmu_lock */
+	/* Nobody can see it: readers hold vm->lock or mmu_lock (a
+	 * KVM_GET_DIRTY_LOG holds vm->lock throughout). */
+	vmm_dirty_bitmap_free(s->dirty_bitmap);
+	kfree(s);
+	return 0;
+}
+
+/*
+ * KVM_MEM_LOG_DIRTY_PAGES turned on or off on an existing slot (KVM's
+ * KVM_MR_FLAGS_ONLY, or with a move). The bitmap is allocated before the
+ * locks that must not sleep, freed after. vm->lock held.
+ */
+static int change_slot_flags(struct vmm_vm *vm, struct vmm_memslot *s,
+			     u32 flags)
+{
+	bool log = flags & KVM_MEM_LOG_DIRTY_PAGES;
+	unsigned long *bitmap = NULL;
+
+	if (log == !!s->dirty_bitmap) {
+		s->flags = flags;
+		return 0;
+	}
+	if (log) {
+		bitmap = vmm_dirty_bitmap_alloc(vm, s->npages);
+		if (!bitmap)
+			return -ENOMEM;
+	}
+	spin_lock(&vm->mmu_lock);
+	s->flags = flags;
+	if (log)
+		vmm_dirty_log_start(vm, s, bitmap);
+	else
+		bitmap = vmm_dirty_log_stop(vm, s);
+	spin_unlock(&vm->mmu_lock);
+	if (!log)
+		vmm_dirty_bitmap_free(bitmap);
 	return 0;
 }
 
 /* KVM_SET_USER_MEMORY_REGION, with KVM's rules: create, delete (size 0),
- * move (new guest address); size and host address of a slot are fixed.
+ * move (new guest address), dirty logging on/off (KVM_MEM_LOG_DIRTY_PAGES,
+ * alone or with a move); size, host address and KVM_MEM_READONLY of a slot
+ * are fixed.
  * Slot changes take vm->lock (against other changes and fault lookups) and
  * mmu_lock (against the notifier). */
 int vmm_set_memory_region(struct vmm_vm *vm,
@@ -414,18 +455,26 @@ int vmm_set_memory_region(struct vmm_vm *vm,
 	}
 	if (s) {
 		if (s->userspace_addr != mem->userspace_addr ||
-		    s->npages != npages || s->flags != mem->flags) {
+		    s->npages != npages ||
+		    ((s->flags ^ mem->flags) & KVM_MEM_READONLY)) {
 			r = -EINVAL;
 			goto out;
 		}
-		if (s->base_gfn == gfn)
-			goto out; /* nothing changes */
+		if (s->base_gfn == gfn) {
+			r = change_slot_flags(vm, s, mem->flags);
+			goto out;
+		}
 	}
 	if (overlaps_other_slot(vm, id, gfn, npages)) {
 		r = -EEXIST;
 		goto out;
 	}
 	if (s) { /* move: the old mappings go, the new ones fault in */
+		/* Flags first: only it can fail. A bitmap that stays keeps
+		 * its bits, as KVM's does over a move. */
+		r = change_slot_flags(vm, s, mem->flags);
+		if (r)
+			goto out;
 		spin_lock(&vm->mmu_lock);
 		unmap_slot(vm, s);
 		s->base_gfn = gfn;
@@ -436,6 +485,14 @@ int vmm_set_memory_region(struct vmm_vm *vm,
 	if (!s) {
 		r = -ENOMEM;
 		goto out;
+	}
+	if (mem->flags & KVM_MEM_LOG_DIRTY_PAGES) {
+		s->dirty_bitmap = vmm_dirty_bitmap_alloc(vm, npages);
+		if (!s->dirty_bitmap) {
+			kfree(s);
+			r = -ENOMEM;
+			goto out;
+		}
 	}
 	s->id = id;
 	s->flags = mem->flags;
@@ -472,6 +529,19 @@ bool vmm_gpa_is_ram(struct vmm_vm *vm, u64 gpa, bool *writable)
 	return gfn_to_hva(vm, gpa >> PAGE_SHIFT, writable) != 0;
 }
 
+/* An emulated guest write went to page gfn: after the copy, so that a
+ * KVM_GET_DIRTY_LOG in between reports it next time rather than never. */
+static void mark_gfn_dirty(struct vmm_vm *vm, u64 gfn)
+{
+	struct vmm_memslot *s;
+
+	mutex_lock(&vm->lock);
+	s = slot_for_gfn(vm, gfn);
+	if (s)
+		vmm_mark_page_dirty(s, gfn);
+	mutex_unlock(&vm->lock);
+}
+
 /*
  * Guest RAM by guest-physical address, for emulation (string I/O, page
  * walks, instructions touching RAM). Runs in the VM owner's process (every
@@ -496,6 +566,8 @@ static int access_guest(struct vmm_vm *vm, u64 gpa, void *buf,
 			left = copy_from_user(buf, (void __user *)hva, n);
 		if (left)
 			return -EFAULT;
+		if (write)
+			mark_gfn_dirty(vm, gpa >> PAGE_SHIFT);
 		gpa += n;
 		buf += n;
 		len -= n;
@@ -575,7 +647,7 @@ int vmm_handle_npf(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 	struct vmm_memslot *s;
 	unsigned long seq, hva;
 	struct page *page;
-	bool writable;
+	bool writable, map_writable;
 	int r;
 
 	/* Before the slot lookup and the page: an invalidation or slot change
@@ -591,6 +663,10 @@ int vmm_handle_npf(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 		return vmm_emulate_mmio(vcpu, exit->npf.gpa);
 	}
 	hva = s->userspace_addr + ((gfn - s->base_gfn) << PAGE_SHIFT);
+	/* A logging slot's page is mapped writable only by a write fault,
+	 * which marks it dirty (dirty.c). */
+	map_writable = writable &&
+		       (exit->npf.write || vmm_dirty_map_writable_on_read(s));
 	mutex_unlock(&vm->lock);
 
 	r = get_guest_page(hva, writable, &page);
@@ -598,7 +674,7 @@ int vmm_handle_npf(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 		/* The VM owner mapped this memory read-only: the guest may
 		 * read it; a write then fails KVM_RUN with -EFAULT, as in
 		 * KVM. */
-		writable = false;
+		writable = map_writable = false;
 		r = get_guest_page(hva, false, &page);
 	}
 	if (r) {
@@ -613,12 +689,19 @@ int vmm_handle_npf(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 	}
 
 	spin_lock(&vm->mmu_lock);
-	if (vm->mmu_invalidate_in_progress || vm->mmu_invalidate_seq != seq)
+	if (vm->mmu_invalidate_in_progress || vm->mmu_invalidate_seq != seq) {
 		r = -EAGAIN; /* the page may be the one going: fault again */
-	else
+	} else {
 		r = vmm_backend->map_page(vm, gfn << PAGE_SHIFT,
-					  page_to_phys(page), writable,
+					  page_to_phys(page), map_writable,
 					  &vm->tables);
+		/* Under the lock, with the leaf: a KVM_GET_DIRTY_LOG sees
+		 * the bit and protects the leaf again, or runs before both.
+		 * The slot is still s: its deletion or any flags change
+		 * would have moved the sequence (and frees after it). */
+		if (map_writable && (r == 0 || r == -EEXIST))
+			vmm_mark_page_dirty(s, gfn);
+	}
 	spin_unlock(&vm->mmu_lock);
 	/* The mapping holds no reference: the notifier unmaps it before the
 	 * host frees or reuses the page. */

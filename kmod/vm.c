@@ -15,6 +15,7 @@
 #include <linux/uaccess.h>
 
 #include "backend.h"
+#include "dirty.h"
 
 /* VM ids start at 1: a CPU's "last VM" of 0 is none (vcpu.c). */
 static atomic64_t vmm_vm_ids;
@@ -50,6 +51,9 @@ static long vm_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 {
 	struct vmm_vm *vm = file->private_data;
 	struct kvm_userspace_memory_region mem;
+	struct kvm_dirty_log log;
+	struct kvm_clear_dirty_log clear;
+	struct kvm_enable_cap cap;
 
 	/* A VM belongs to the process that made it (as in KVM): its memslots
 	 * name addresses in that process. */
@@ -61,6 +65,22 @@ static long vm_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 		if (copy_from_user(&mem, (void __user *)arg, sizeof(mem)))
 			return -EFAULT;
 		return vmm_set_memory_region(vm, &mem);
+	case KVM_GET_DIRTY_LOG:
+		if (copy_from_user(&log, (void __user *)arg, sizeof(log)))
+			return -EFAULT;
+		return vmm_get_dirty_log(vm, &log);
+	case KVM_CLEAR_DIRTY_LOG:
+		if (copy_from_user(&clear, (void __user *)arg, sizeof(clear)))
+			return -EFAULT;
+		return vmm_clear_dirty_log(vm, &clear);
+	case KVM_ENABLE_CAP:
+		/* The only capability a VM can enable here (others: -EINVAL,
+		 * as KVM answers for what it does not know). */
+		if (copy_from_user(&cap, (void __user *)arg, sizeof(cap)))
+			return -EFAULT;
+		if (cap.cap != KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)
+			return -EINVAL;
+		return vmm_dirty_log_enable_manual(vm, &cap);
 	case KVM_CREATE_VCPU:
 		return vmm_create_vcpu(vm, arg);
 	case KVM_SET_TSS_ADDR:

@@ -31,6 +31,11 @@ struct vmm_memslot {
 	u64 base_gfn;
 	u64 npages;
 	unsigned long userspace_addr;
+	/* While the slot logs dirty pages (KVM_MEM_LOG_DIRTY_PAGES): two
+	 * bitmaps of BITS_TO_LONGS(npages) longs, the live one the write
+	 * faults set, then the copy KVM_GET_DIRTY_LOG hands out (dirty.c).
+	 * Changed under both vm->lock and mmu_lock; either keeps it alive. */
+	unsigned long *dirty_bitmap;
 };
 
 /*
@@ -66,6 +71,10 @@ struct vmm_vm {
 	unsigned long mmu_invalidate_seq;  /* +1 after each invalidation */
 	long mmu_invalidate_in_progress;   /* started, not yet ended */
 	struct vmm_table_cache tables;
+
+	/* KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 as enabled (KVM_DIRTY_LOG_*
+	 * bits; dirty.c), under ->lock. */
+	u64 manual_dirty_log_protect;
 };
 
 /* Where a vCPU is, for kicks: see vmm_vcpu_kick(). */
@@ -273,6 +282,9 @@ void vmm_mmu_destroy(struct vmm_vm *vm);
 int vmm_set_memory_region(struct vmm_vm *vm,
 			  const struct kvm_userspace_memory_region *mem);
 int vmm_handle_npf(struct vmm_vcpu *vcpu, const struct vmm_exit *exit);
+/* Every vCPU drops its guest-physical translations before this returns
+ * (mmu_lock held). */
+void vmm_flush_all_vcpus(struct vmm_vm *vm);
 /* The backend's unmap tells what each cleared leaf mapped (mmu_lock held). */
 void vmm_guest_page_unmapped(u64 hpa, bool writable, bool young);
 

@@ -39,6 +39,8 @@ GUEST_PAYLOADS += fpu_loop hostile_lm hostile_rm mmio_loop cpuid_loop
 GUEST_PAYLOADS += mem_probe
 # Control-register intercepts (abi-test).
 GUEST_PAYLOADS += cr_rm tsc_aux
+# Dirty page logging (abi-test).
+GUEST_PAYLOADS += dirty_log
 # Must equal KT_CODE_GPA in tests/lib/guest-layout.h.
 GUEST_CODE_GPA := 0x1000
 

@@ -14,7 +14,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -439,7 +438,8 @@ static int parse_text(const char *text, const char *source,
 /*
  * A command-line "key=value". Like xm create, a bare word is a string
  * (name=web1), so the shell's quoting need not survive; anything that
- * starts like a value is parsed as one (memory=512, extra='a b').
+ * starts like a value is parsed as one (memory=512, extra='a b'). An empty
+ * value ("vncpasswd=") is the empty string, as xl takes key="".
  */
 static int parse_override(const char *arg, struct settings *ss,
 			  char *err, size_t errlen)
@@ -456,15 +456,18 @@ static int parse_override(const char *arg, struct settings *ss,
 		return fail_at(err, errlen, source, 0, "'%s': expected "
 			       "key=value", arg);
 	key = strndup(arg, eq - arg);
-	if (strchr("'\"[-", eq[1]) || isdigit((unsigned char)eq[1])) {
+	if (!key)
+		abort();
+	/* eq[1] may be the NUL, which strchr() would find in its set */
+	if ((eq[1] && strchr("'\"[-", eq[1])) ||
+	    isdigit((unsigned char)eq[1])) {
 		/* messages read "command line: KEY: ..." */
 		char where[128];
 		struct parser ps = { .p = eq + 1, .source = where, .line = 0,
 				     .err = err, .errlen = errlen };
 
 		snprintf(where, sizeof(where), "%s: %s", source, key);
-		if (eq[1] == '\0' || read_value(&ps, &val) ||
-		    expect_line_end(&ps)) {
+		if (read_value(&ps, &val) || expect_line_end(&ps)) {
 			value_free(&val);
 			free(key);
 			return -1;
@@ -472,6 +475,8 @@ static int parse_override(const char *arg, struct settings *ss,
 	} else {
 		val = (struct value){ .type = VAL_STRING,
 				      .str = strdup(eq + 1) };
+		if (!val.str)
+			abort();
 	}
 	old = settings_find(ss, key);
 	if (old) {
@@ -834,8 +839,9 @@ static int key_boot_fail_wait(struct apply *a, const struct setting *s)
 {
 	long long secs = 0;
 
+	/* bounded so that machine.c's seconds * 1000 fits SeaBIOS's u32 */
 	if (get_int(a, s, " (seconds, -1 for SeaBIOS's default)", -1,
-		    INT_MAX, &secs))
+		    VM_BOOT_FAIL_WAIT_MAX, &secs))
 		return -1;
 	a->cfg->boot_fail_wait = secs;
 	return 0;

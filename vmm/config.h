@@ -38,6 +38,11 @@ enum vm_disk_media {
 
 #define VM_MAX_DISKS 4   /* the two IDE channels' masters and slaves */
 
+/* boot_fail_wait's bound: one day. SeaBIOS reads etc/boot-fail-wait as a
+ * u32 of milliseconds, 0xffffffff meaning "never reboot"; a day in ms
+ * (86,400,000) is far below both, so seconds * 1000 cannot wrap. */
+#define VM_BOOT_FAIL_WAIT_MAX (24 * 60 * 60)
+
 struct vm_disk {
 	char *path;              /* NULL: an empty CD-ROM drive */
 	enum vm_disk_media media;
@@ -90,7 +95,8 @@ struct vm_config {
 	struct vm_disk disks[VM_MAX_DISKS];
 	unsigned nr_disks;
 	/* seconds SeaBIOS waits when nothing boots (fw_cfg
-	 * etc/boot-fail-wait); -1: SeaBIOS's default */
+	 * etc/boot-fail-wait, a u32 of milliseconds); -1: SeaBIOS's default;
+	 * at most VM_BOOT_FAIL_WAIT_MAX */
 	int boot_fail_wait;
 
 	enum serial_backend serial;

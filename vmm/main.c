@@ -42,7 +42,7 @@ static int cmd_create(int argc, char **argv)
 {
 	bool foreground = false;
 	struct vm_config cfg;
-	char err[1024];
+	char err[1024] = "";   /* never printed uninitialised */
 	int opt, status;
 
 	optind = 1;
@@ -77,7 +77,11 @@ static int cmd_create(int argc, char **argv)
 	}
 	if (config_load(argv[optind], argv + optind + 1, argc - optind - 1,
 			&cfg, err, sizeof(err))) {
-		fprintf(stderr, "vmm: %s\n", err);
+		if (err[0])
+			fprintf(stderr, "vmm: %s\n", err);
+		else
+			fprintf(stderr, "vmm: %s: refused (no reason given)\n",
+				argv[optind]);
 		return VM_EXIT_USAGE;
 	}
 	status = monitor_run(&cfg);

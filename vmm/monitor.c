@@ -325,16 +325,37 @@ static int start_vcpu(struct machine *m)
 {
 	struct sigaction sa = { .sa_handler = kick_handler };
 	sigset_t kick;
+	int r;
 
 	/* No SA_RESTART: KVM_RUN must return to look at the kick. */
 	sigaction(SIG_KICK, &sa, NULL);
 	sigemptyset(&kick);
 	sigaddset(&kick, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
-	if (pthread_create(&m->vcpu_thread, NULL, vcpu_thread, m))
-		return -1;
-	m->vcpu_started = true;
-	return 0;
+	/*
+	 * vcpu_started and vcpu_thread are read by machine_kick() under the
+	 * lock, on any thread, the new vCPU thread first of all: both are
+	 * written under the lock too, and the vCPU thread's first act is to
+	 * take it, so it cannot see them half-written.
+	 */
+	pthread_mutex_lock(&m->lock);
+	r = pthread_create(&m->vcpu_thread, NULL, vcpu_thread, m);
+	m->vcpu_started = r == 0;
+	pthread_mutex_unlock(&m->lock);
+	return r ? -1 : 0;
+}
+
+/* Wait for the vCPU thread to end. No kick may signal it once it is joined
+ * (its id is then dead): vcpu_started goes down first, under the lock. */
+static void stop_vcpu(struct machine *m)
+{
+	pthread_mutex_lock(&m->lock);
+	/* the vCPU has ended (done_fd) unless the event loop failed: then
+	 * this stops it; otherwise the first reason stays (machine_request) */
+	machine_request(m, EVENT_QUIT, VM_EXIT_ERROR);
+	m->vcpu_started = false;
+	pthread_mutex_unlock(&m->lock);
+	pthread_join(m->vcpu_thread, NULL);
 }
 
 int monitor_run(const struct vm_config *cfg)
@@ -369,8 +390,7 @@ int monitor_run(const struct vm_config *cfg)
 	}
 	if (event_loop(&m, sig_fd) < 0)
 		fprintf(stderr, "vmm: event loop: %s\n", strerror(errno));
-	pthread_join(m.vcpu_thread, NULL);
-	m.vcpu_started = false;
+	stop_vcpu(&m);
 
 	status = m.event == EVENT_NONE ? VM_EXIT_ERROR : m.exit_status;
 	machine_destroy(&m);

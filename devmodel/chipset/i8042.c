@@ -5,13 +5,20 @@
  * chapter: status register, command byte, controller commands) and its
  * keyboard and pointing-device chapters for the devices' replies.
  *
- * The controller has one output buffer. Bytes waiting for it come from
- * three queues, in this order: the controller's own replies (never blocked
- * by the port-disable bits), the keyboard, the mouse (each only while its
- * port is enabled in the command byte). A byte in the output buffer raises
- * IRQ 1 (keyboard) or IRQ 12 (mouse) when the command byte enables it; the
- * line drops when the guest reads port 0x60 and rises again for the next
- * byte, so the edge-triggered PIC sees one edge per byte.
+ * The devices are their own files: the keyboard on the first port
+ * (devmodel/input/ps2_keyboard.c), the mouse on the auxiliary port
+ * (devmodel/input/ps2_mouse.c). The controller has one output buffer.
+ * Bytes for it come, in this order, from the controller's own replies
+ * (never blocked by the port-disable bits), the keyboard, the mouse (each
+ * only while its port is enabled in the command byte); the keyboard's
+ * bytes pass through the set-2 -> set-1 translation when command byte
+ * bit 6 asks for it, as on the real part: the keyboard always speaks its
+ * own set.
+ *
+ * A byte in the output buffer raises IRQ 1 (keyboard) or IRQ 12 (mouse)
+ * when the command byte enables it; the line drops when the guest reads
+ * port 0x60 and rises again for the next byte, so the edge-triggered PIC
+ * sees one edge per byte.
  *
  * Guests met here: SeaBIOS (ps2port.c: self-test 0xAA, interface test
  * 0xAB, keyboard reset FF -> FA AA, F5, F0 02, F4) and Linux's i8042.c
@@ -23,6 +30,8 @@
 #include <string.h>
 
 #include "devmodel/chipset/i8042.h"
+#include "devmodel/input/ps2_keyboard.h"
+#include "devmodel/input/ps2_mouse.h"
 
 /* Status register (port 0x64 read). */
 #define STAT_OBF     0x01 /* output buffer full */
@@ -44,9 +53,6 @@
 #define OUT_RESET    0x01 /* 0 = CPU held in reset */
 #define OUT_A20      0x02
 
-#define KBD_ACK      0xfa
-#define KBD_BAT_OK   0xaa
-
 #define QUEUE_SIZE   64
 #define FROM_AUX     0x100 /* controller queue entries: byte | FROM_AUX */
 
@@ -66,19 +72,13 @@ struct i8042 {
 	bool sys_flag, last_was_command;
 	uint8_t pending_cmd; /* controller command awaiting its data byte */
 
-	struct queue ctrl_q, kbd_q, aux_q;
+	struct queue ctrl_q;
 	uint8_t ob;
 	bool ob_full, ob_aux;
+	bool xlate_break; /* translating: an F0 came, the next byte breaks */
 
-	/* keyboard */
-	uint8_t kbd_arg_cmd; /* ED, F0, F3: the next byte is the argument */
-	bool kbd_scanning;
-	uint8_t scancode_set, leds;
-
-	/* mouse: replies only, no movement yet */
-	uint8_t aux_arg_cmd; /* E8, F3 */
-	bool aux_streaming;
-	uint8_t aux_resolution, aux_rate;
+	struct ps2_keyboard *kbd;
+	struct ps2_mouse *aux;
 };
 
 /* ---- queues and the output buffer */
@@ -121,18 +121,21 @@ static void update_irq(struct i8042 *k)
 	}
 }
 
+static bool keyboard_byte(struct i8042 *k, uint8_t *out);
+
 static void fill_output_buffer(struct i8042 *k)
 {
 	uint16_t value;
+	uint8_t byte;
 
 	if (k->ob_full)
 		return;
 	if (k->ctrl_q.count)
 		value = queue_pop(&k->ctrl_q);
-	else if (k->kbd_q.count && !(k->ctr & CTR_KBD_DIS))
-		value = queue_pop(&k->kbd_q);
-	else if (k->aux_q.count && !(k->ctr & CTR_AUX_DIS))
-		value = queue_pop(&k->aux_q) | FROM_AUX;
+	else if (!(k->ctr & CTR_KBD_DIS) && keyboard_byte(k, &byte))
+		value = byte;
+	else if (!(k->ctr & CTR_AUX_DIS) && ps2_mouse_pending(k->aux))
+		value = ps2_mouse_read(k->aux) | FROM_AUX;
 	else
 		return;
 	k->ob = value & 0xff;
@@ -145,158 +148,64 @@ static void controller_reply(struct i8042 *k, uint16_t value)
 	queue_push(&k->ctrl_q, value);
 }
 
-static void kbd_reply(struct i8042 *k, uint8_t byte)
+/* ---- translation (command byte bit 6) */
+
+/* The 8042's set-2 -> set-1 table (IBM PS/2 TR, keyboard/auxiliary
+ * device controller, "scan code translation"): the keyboard's byte
+ * indexes it; bytes 0x80 and up pass through except F7's 0x83 and
+ * SysRq's 0x84. A set-2 break prefix F0 is not passed on: it sets bit 7
+ * of the byte that follows. */
+static const uint8_t set2_to_set1[0x80] = {
+	0xff, 0x43, 0x41, 0x3f, 0x3d, 0x3b, 0x3c, 0x58,
+	0x64, 0x44, 0x42, 0x40, 0x3e, 0x0f, 0x29, 0x59,
+	0x65, 0x38, 0x2a, 0x70, 0x1d, 0x10, 0x02, 0x5a,
+	0x66, 0x71, 0x2c, 0x1f, 0x1e, 0x11, 0x03, 0x5b,
+	0x67, 0x2e, 0x2d, 0x20, 0x12, 0x05, 0x04, 0x5c,
+	0x68, 0x39, 0x2f, 0x21, 0x14, 0x13, 0x06, 0x5d,
+	0x69, 0x31, 0x30, 0x23, 0x22, 0x15, 0x07, 0x5e,
+	0x6a, 0x72, 0x32, 0x24, 0x16, 0x08, 0x09, 0x5f,
+	0x6b, 0x33, 0x25, 0x17, 0x18, 0x0b, 0x0a, 0x60,
+	0x6c, 0x34, 0x35, 0x26, 0x27, 0x19, 0x0c, 0x61,
+	0x6d, 0x73, 0x28, 0x74, 0x1a, 0x0d, 0x62, 0x6e,
+	0x3a, 0x36, 0x1c, 0x1b, 0x75, 0x2b, 0x63, 0x76,
+	0x55, 0x56, 0x77, 0x78, 0x79, 0x7a, 0x0e, 0x7b,
+	0x7c, 0x4f, 0x7d, 0x4b, 0x47, 0x7e, 0x7f, 0x6f,
+	0x52, 0x53, 0x50, 0x4c, 0x4d, 0x48, 0x01, 0x45,
+	0x57, 0x4e, 0x51, 0x4a, 0x37, 0x49, 0x46, 0x54,
+};
+
+uint8_t i8042_translate_byte(uint8_t byte)
 {
-	queue_push(&k->kbd_q, byte);
-}
-
-static void aux_reply(struct i8042 *k, uint8_t byte)
-{
-	queue_push(&k->aux_q, byte);
-}
-
-/* ---- keyboard device */
-
-static void kbd_defaults(struct i8042 *k)
-{
-	k->scancode_set = 2;
-	k->leds = 0;
-	k->kbd_arg_cmd = 0;
-}
-
-/* With translation on, the 8042 turns the keyboard's set-2 bytes into
- * set 1, which also changes how the keyboard's ID and set number read. */
-static uint8_t translated(const struct i8042 *k, uint8_t byte)
-{
-	static const struct { uint8_t from, to; } map[] = {
-		{ 0x83, 0x41 }, { 0x01, 0x43 }, { 0x02, 0x41 }, { 0x03, 0x3f },
-	};
-
-	if (!(k->ctr & CTR_XLATE))
-		return byte;
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (map[i].from == byte)
-			return map[i].to;
+	if (byte < 0x80)
+		return set2_to_set1[byte];
+	if (byte == 0x83)
+		return 0x41;
+	if (byte == 0x84)
+		return 0x54;
 	return byte;
 }
 
-static void kbd_argument(struct i8042 *k, uint8_t arg)
+/* The next byte from the keyboard as the guest reads it; false when the
+ * keyboard has nothing (or only a break prefix so far). */
+static bool keyboard_byte(struct i8042 *k, uint8_t *out)
 {
-	uint8_t cmd = k->kbd_arg_cmd;
+	while (ps2_keyboard_pending(k->kbd)) {
+		uint8_t byte = ps2_keyboard_read(k->kbd);
 
-	k->kbd_arg_cmd = 0;
-	kbd_reply(k, KBD_ACK);
-	if (cmd == 0xed)
-		k->leds = arg & 7;
-	else if (cmd == 0xf0 && arg == 0)
-		kbd_reply(k, translated(k, k->scancode_set));
-	else if (cmd == 0xf0 && arg <= 3)
-		k->scancode_set = arg;
-	/* 0xf3 typematic rate/delay: nothing is repeated here */
-}
-
-static void kbd_command(struct i8042 *k, uint8_t cmd)
-{
-	if (k->kbd_arg_cmd) {
-		kbd_argument(k, cmd);
-		return;
+		if (!(k->ctr & CTR_XLATE)) {
+			*out = byte;
+			return true;
+		}
+		if (byte == 0xf0) {
+			k->xlate_break = true;
+			continue;
+		}
+		*out = i8042_translate_byte(byte) |
+		       (k->xlate_break ? 0x80 : 0);
+		k->xlate_break = false;
+		return true;
 	}
-	switch (cmd) {
-	case 0xed: /* set LEDs */
-	case 0xf0: /* get/set scancode set */
-	case 0xf3: /* typematic */
-		k->kbd_arg_cmd = cmd;
-		kbd_reply(k, KBD_ACK);
-		break;
-	case 0xee: /* echo */
-		kbd_reply(k, 0xee);
-		break;
-	case 0xf2: /* identify: an MF2 keyboard */
-		kbd_reply(k, KBD_ACK);
-		kbd_reply(k, 0xab);
-		kbd_reply(k, translated(k, 0x83));
-		break;
-	case 0xf4: /* enable scanning */
-		k->kbd_scanning = true;
-		kbd_reply(k, KBD_ACK);
-		break;
-	case 0xf5: /* disable scanning and restore defaults */
-		k->kbd_scanning = false;
-		kbd_defaults(k);
-		kbd_reply(k, KBD_ACK);
-		break;
-	case 0xff: /* reset and basic assurance test */
-		queue_clear(&k->kbd_q);
-		kbd_defaults(k);
-		k->kbd_scanning = true;
-		kbd_reply(k, KBD_ACK);
-		kbd_reply(k, KBD_BAT_OK);
-		break;
-	default: /* F6 defaults, F7..FD key modes, ...: acknowledged */
-		if (cmd == 0xf6)
-			kbd_defaults(k);
-		kbd_reply(k, KBD_ACK);
-		break;
-	}
-}
-
-/* ---- mouse device: a plain PS/2 mouse (ID 0) that never moves */
-
-static void aux_defaults(struct i8042 *k)
-{
-	k->aux_streaming = false;
-	k->aux_resolution = 2; /* 4 counts/mm */
-	k->aux_rate = 100;
-	k->aux_arg_cmd = 0;
-}
-
-static void aux_command(struct i8042 *k, uint8_t cmd)
-{
-	if (k->aux_arg_cmd) {
-		if (k->aux_arg_cmd == 0xe8)
-			k->aux_resolution = cmd & 3;
-		else
-			k->aux_rate = cmd;
-		k->aux_arg_cmd = 0;
-		aux_reply(k, KBD_ACK);
-		return;
-	}
-	aux_reply(k, KBD_ACK);
-	switch (cmd) {
-	case 0xe8: /* set resolution */
-	case 0xf3: /* set sample rate */
-		k->aux_arg_cmd = cmd;
-		break;
-	case 0xe9: /* status request: mode, resolution, rate */
-		aux_reply(k, k->aux_streaming ? 0x20 : 0);
-		aux_reply(k, k->aux_resolution);
-		aux_reply(k, k->aux_rate);
-		break;
-	case 0xeb: /* read data: a packet without movement */
-		aux_reply(k, 0x08);
-		aux_reply(k, 0);
-		aux_reply(k, 0);
-		break;
-	case 0xf2: /* identify: standard mouse */
-		aux_reply(k, 0x00);
-		break;
-	case 0xf4:
-		k->aux_streaming = true;
-		break;
-	case 0xf5:
-		k->aux_streaming = false;
-		break;
-	case 0xf6:
-		aux_defaults(k);
-		break;
-	case 0xff: /* reset: ACK, BAT passed, ID 0 */
-		aux_defaults(k);
-		aux_reply(k, KBD_BAT_OK);
-		aux_reply(k, 0x00);
-		break;
-	default:
-		break;
-	}
+	return false;
 }
 
 /* ---- controller */
@@ -340,7 +249,7 @@ static void command_data(struct i8042 *k, uint8_t cmd, uint8_t value)
 		break;
 	case 0xd4: /* to the mouse; talking to it enables its port */
 		k->ctr &= ~CTR_AUX_DIS;
-		aux_command(k, value);
+		ps2_mouse_write(k->aux, value);
 		break;
 	}
 }
@@ -357,7 +266,7 @@ static void write_data(struct i8042 *k, uint8_t value)
 	}
 	/* Bytes to port 0x60 go to the keyboard, and enable its port. */
 	k->ctr &= ~CTR_KBD_DIS;
-	kbd_command(k, value);
+	ps2_keyboard_write(k->kbd, value);
 }
 
 static void write_command(struct i8042 *k, uint8_t cmd)
@@ -488,37 +397,39 @@ bool i8042_translating(const struct i8042 *k)
 
 int i8042_key_event(struct i8042 *k, const uint8_t *bytes, size_t len)
 {
-	if (!k->kbd_scanning)
-		return 0;
-	/* All of a key's bytes or none: half a sequence confuses atkbd. */
-	if (k->kbd_q.count + len > QUEUE_SIZE)
-		return -ENOSPC;
-	for (size_t i = 0; i < len; i++)
-		kbd_reply(k, bytes[i]);
-	settle(k);
-	return 0;
+	return ps2_keyboard_send_raw(k->kbd, bytes, len);
 }
 
-/* Placeholder until the keyboard speaks every scan code set: set-1 bytes
- * only while the controller translates (what SeaBIOS and Linux set up). */
 void i8042_keyboard_event(struct i8042 *k, uint16_t code, bool down)
 {
-	uint8_t bytes[2];
-	size_t n = 0;
-
-	if (!i8042_translating(k))
-		return;
-	if (code & 0xff00)
-		bytes[n++] = code >> 8;
-	bytes[n++] = (code & 0x7f) | (down ? 0 : 0x80);
-	i8042_key_event(k, bytes, n);
+	ps2_keyboard_key(k->kbd, code, down);
 }
 
-/* Placeholder: the mouse does not move yet. */
 void i8042_mouse_event(struct i8042 *k, int dx, int dy, int dz,
 		       unsigned buttons)
 {
-	(void)k, (void)dx, (void)dy, (void)dz, (void)buttons;
+	ps2_mouse_motion(k->aux, dx, dy, dz, buttons);
+}
+
+struct ps2_keyboard *i8042_keyboard(struct i8042 *k)
+{
+	return k->kbd;
+}
+
+struct ps2_mouse *i8042_mouse(struct i8042 *k)
+{
+	return k->aux;
+}
+
+void i8042_attach_timers(struct i8042 *k, struct dm_timer_list *timers)
+{
+	ps2_keyboard_set_timers(k->kbd, timers);
+}
+
+/* A device queued bytes on its own (a key, a motion, a repeat). */
+static void port_data_ready(void *opaque)
+{
+	settle(opaque);
 }
 
 /* ---- creation and reset */
@@ -526,8 +437,7 @@ void i8042_mouse_event(struct i8042 *k, int dx, int dy, int dz,
 void i8042_reset(struct i8042 *k)
 {
 	queue_clear(&k->ctrl_q);
-	queue_clear(&k->kbd_q);
-	queue_clear(&k->aux_q);
+	k->xlate_break = false;
 	k->ob = 0;
 	k->ob_full = k->ob_aux = false;
 	k->pending_cmd = 0;
@@ -538,9 +448,8 @@ void i8042_reset(struct i8042 *k)
 	k->ctr = CTR_KBD_INT | CTR_AUX_INT;
 	k->sys_flag = false;
 	k->outport = OUT_RESET | OUT_A20;
-	kbd_defaults(k);
-	k->kbd_scanning = true;
-	aux_defaults(k);
+	ps2_keyboard_reset(k->kbd);
+	ps2_mouse_reset(k->aux);
 	update_irq(k);
 }
 
@@ -568,6 +477,16 @@ struct i8042 *i8042_create(struct io_bus *pio, struct irq_line kbd_irq,
 	k->aux_irq = aux_irq;
 	k->reset_request = reset_request;
 	k->opaque = opaque;
+	k->kbd = ps2_keyboard_create((struct ps2_port){ port_data_ready, k },
+				     NULL);
+	k->aux = ps2_mouse_create((struct ps2_port){ port_data_ready, k });
+	if (!k->kbd || !k->aux) {
+		ps2_keyboard_destroy(k->kbd);
+		ps2_mouse_destroy(k->aux);
+		free(k);
+		errno = ENOMEM;
+		return NULL;
+	}
 	i8042_reset(k);
 	r = io_bus_register(pio, I8042_DATA_PORT, 1, &i8042_data_ops, k,
 			    "i8042-data");
@@ -578,6 +497,8 @@ struct i8042 *i8042_create(struct io_bus *pio, struct irq_line kbd_irq,
 			io_bus_unregister(pio, I8042_DATA_PORT);
 	}
 	if (r) {
+		ps2_keyboard_destroy(k->kbd);
+		ps2_mouse_destroy(k->aux);
 		free(k);
 		errno = -r;
 		return NULL;
@@ -591,5 +512,7 @@ void i8042_destroy(struct i8042 *k)
 		return;
 	io_bus_unregister(k->pio, I8042_DATA_PORT);
 	io_bus_unregister(k->pio, I8042_COMMAND_PORT);
+	ps2_keyboard_destroy(k->kbd);
+	ps2_mouse_destroy(k->aux);
 	free(k);
 }

@@ -27,9 +27,10 @@
 /* The legacy memory window (offsets from VGA_WINDOW_BASE). */
 #define VGA_WINDOW_BASE   0xa0000
 #define VGA_WINDOW_LEN    0x20000
-/* Bochs DISPI: index at 0x1CE, data at 0x1CF (16-bit accesses). */
+/* Bochs DISPI: index at 0x1CE, data at 0x1CF (16-bit accesses: a word
+ * at 0x1CF covers 0x1D0, which is data too, as on QEMU's x86 stdvga). */
 #define VGA_DISPI_IOPORT  0x1ce
-#define VGA_DISPI_IOLEN   2
+#define VGA_DISPI_IOLEN   3
 
 #define VGA_PAGE_SIZE     4096
 

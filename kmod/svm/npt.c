@@ -19,7 +19,8 @@
 #include "npt.h"
 
 #define NPT_P (1ull << 0)
-#define NPT_RW (1ull << 1)
+#define NPT_RW_BIT 1
+#define NPT_RW (1ull << NPT_RW_BIT)
 #define NPT_US (1ull << 2)
 #define NPT_A_BIT 5
 #define NPT_A (1ull << NPT_A_BIT)
@@ -157,6 +158,17 @@ static void walk_level(u64 *table, int level, u64 addr, u64 end,
 		case NPT_WALK_TEST_YOUNG:
 			if (e & NPT_A)
 				w->hit = true;
+			break;
+		case NPT_WALK_WRITE_PROTECT:
+			/* Dirty logging: the next write faults again. Atomic
+			 * against the CPU setting A meanwhile. The leaf may
+			 * have been written through (D is set up front): the
+			 * host learns that now, as it would at unmap. */
+			if (e & NPT_RW) {
+				clear_bit(NPT_RW_BIT, (unsigned long *)entry);
+				w->unmapped(e & NPT_ADDR_MASK, true, false);
+				w->hit = true;
+			}
 			break;
 		}
 		addr = next;

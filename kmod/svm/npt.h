@@ -21,6 +21,8 @@ enum npt_walk_op {
 	NPT_WALK_UNMAP,       /* clear it; unmapped() is told what it was */
 	NPT_WALK_CLEAR_YOUNG, /* clear its accessed bit */
 	NPT_WALK_TEST_YOUNG,  /* only look at the accessed bit */
+	NPT_WALK_WRITE_PROTECT, /* clear R/W; unmapped() is told the page
+				 * was writable (it may have been written) */
 };
 
 int npt_init(struct npt *npt);
@@ -31,7 +33,8 @@ u64 npt_max_gpa(const struct npt *npt);
  * runs dry); -EEXIST if a leaf allowing this access is there already. */
 int npt_map_4k(struct npt *npt, u64 gpa, u64 hpa, bool writable,
 	       struct vmm_table_cache *tables);
-/* Returns whether any leaf was unmapped (UNMAP) or young (the others). */
+/* Returns whether any leaf was unmapped (UNMAP), write-protected
+ * (WRITE_PROTECT) or young (the others). */
 bool npt_walk_range(struct npt *npt, u64 gpa, u64 size, enum npt_walk_op op,
 		    void (*unmapped)(u64 hpa, bool writable, bool young));
 

@@ -260,6 +260,12 @@ static bool svm_unmap_range(struct vmm_vm *vm, u64 gpa, u64 size)
 			      vmm_guest_page_unmapped);
 }
 
+static bool svm_write_protect_range(struct vmm_vm *vm, u64 gpa, u64 size)
+{
+	return npt_walk_range(to_npt(vm), gpa, size, NPT_WALK_WRITE_PROTECT,
+			      vmm_guest_page_unmapped);
+}
+
 static bool svm_age_range(struct vmm_vm *vm, u64 gpa, u64 size, bool clear)
 {
 	return npt_walk_range(to_npt(vm), gpa, size,
@@ -1028,6 +1034,7 @@ const struct vmm_backend vmm_svm_backend = {
 	.max_gpa = svm_max_gpa,
 	.map_page = svm_map_page,
 	.unmap_range = svm_unmap_range,
+	.write_protect_range = svm_write_protect_range,
 	.age_range = svm_age_range,
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_free = svm_vcpu_free,

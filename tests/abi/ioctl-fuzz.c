@@ -386,6 +386,8 @@ struct fuzz_slot {
 	uint8_t *host;			/* FUZZ_SLOT_SIZE, address fixed */
 	uint64_t gpa;
 	uint64_t size;
+	uint32_t flags;
+	uint64_t offset;		/* of the memory in host */
 	bool registered;
 };
 
@@ -876,6 +878,12 @@ static void fuzz_memslot(struct fuzzer *f)
 		r.userspace_addr = (uintptr_t)fs->host;
 		if (k < 3 && fs->registered) {
 			r.memory_size = 0;	/* delete */
+		} else if (k == 3 && fs->registered) {
+			/* dirty logging toggled in place (flags only) */
+			r.guest_phys_addr = fs->gpa;
+			r.memory_size = fs->size;
+			r.userspace_addr += fs->offset;
+			r.flags = fs->flags ^ KVM_MEM_LOG_DIRTY_PAGES;
 		} else {
 			/* add or move: 4 KiB .. 1 MiB somewhere in the first
 			 * 8 GiB (what the long-mode page tables map), now
@@ -887,6 +895,8 @@ static void fuzz_memslot(struct fuzzer *f)
 				 PAGE);
 			if (rng_chance(s, 15))
 				r.flags = KVM_MEM_READONLY;
+			if (rng_chance(s, 40))
+				r.flags |= KVM_MEM_LOG_DIRTY_PAGES;
 			r.userspace_addr += rng_below(s, (FUZZ_SLOT_SIZE -
 					    r.memory_size) / PAGE + 1) * PAGE;
 		}
@@ -898,6 +908,8 @@ static void fuzz_memslot(struct fuzzer *f)
 			fs->registered = r.memory_size != 0;
 			fs->gpa = r.guest_phys_addr;
 			fs->size = r.memory_size;
+			fs->flags = r.flags;
+			fs->offset = r.userspace_addr - (uintptr_t)fs->host;
 			atomic_fetch_add(&stats.memslot_ok, 1);
 		}
 		pthread_mutex_unlock(&fs->lock);
@@ -970,7 +982,62 @@ static void fuzz_vm_ioctl(struct fuzzer *f)
 					0xffffffff, 0x100000000ull, ~0ull };
 	int r;
 
-	switch (rng_below(s, 4)) {
+	switch (rng_below(s, 7)) {
+	case 5: {
+		/* Clear part of a log: ranges aligned or not, inside the
+		 * slot or past it. */
+		struct kvm_clear_dirty_log clear = {
+			.slot = rng_chance(s, 70) ?
+				(uint32_t)rng_below(s, NR_FUZZ_SLOTS + 3) :
+				(uint32_t)rng_value(s),
+			.first_page = rng_chance(s, 70) ?
+				64 * rng_below(s, 8) : rng_value(s),
+			.num_pages = rng_chance(s, 70) ?
+				(uint32_t)rng_below(s, 600) :
+				(uint32_t)rng_value(s),
+			.dirty_bitmap = rng_pointer(s, f->scratch, 4096),
+		};
+
+		rng_fill(s, f->scratch, 128);
+		fz_ioctl(f->t, "KVM_CLEAR_DIRTY_LOG", w.vm.fd,
+			 KVM_CLEAR_DIRTY_LOG,
+			 (unsigned long)rng_pointer(s, &clear, sizeof(clear)));
+		break;
+	}
+	case 6: {
+		/* Manual dirty-log protection on or off (and bad ones);
+		 * no other real capability: on kvm-amd some change what a
+		 * guest exit is (KVM_CAP_X86_DISABLE_EXITS). */
+		struct kvm_enable_cap cap = {
+			.cap = rng_chance(s, 80) ?
+				KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 :
+				rng_chance(s, 50) ? 0x7fffffffu : ~0u,
+			.flags = rng_chance(s, 90) ? 0 : (uint32_t)rng_value(s),
+			.args = { rng_chance(s, 80) ? rng_below(s, 4) :
+				  rng_value(s) },
+		};
+
+		fz_ioctl(f->t, "KVM_ENABLE_CAP (VM fd)", w.vm.fd,
+			 KVM_ENABLE_CAP,
+			 (unsigned long)rng_pointer(s, &cap, sizeof(cap)));
+		break;
+	}
+	case 4: {
+		/* The dirty log of a fuzz slot (logging or not, there or
+		 * not), slot 0, or any id; into the scratch buffer (bigger
+		 * than any slot's bitmap) or a hostile pointer. */
+		struct kvm_dirty_log log = {
+			.slot = rng_chance(s, 70) ?
+				(uint32_t)rng_below(s, NR_FUZZ_SLOTS + 3) :
+				(uint32_t)rng_value(s),
+			.dirty_bitmap = rng_pointer(s, f->scratch, 4096),
+		};
+
+		fz_ioctl(f->t, "KVM_GET_DIRTY_LOG", w.vm.fd,
+			 KVM_GET_DIRTY_LOG,
+			 (unsigned long)rng_pointer(s, &log, sizeof(log)));
+		break;
+	}
 	case 0:
 		/* A vCPU the threads do not hold (closed at once): the VM
 		 * keeps it until it goes. */

@@ -328,4 +328,26 @@
 #define CR_BAD_DONE		0xbadd
 #define CR_BAD_STEPS		6
 
+/* dirty_log.S: 32-bit protected mode (flat, no paging), for the dirty-log
+ * tests of abi-test.  dirty_writer: a command loop; IN (dword,
+ * DIRTY_PORT_CMD) a page address | an operation in the low 12 bits:
+ *   DIRTY_OP_WRITE -> store (address ^ DIRTY_XOR) at address + DIRTY_OFFSET
+ *   DIRTY_OP_READ  -> load the dword at address + DIRTY_OFFSET
+ *   DIRTY_OP_INS   -> INSL from DIRTY_PORT_INS to address + DIRTY_OFFSET (an
+ *                     emulated write: the kernel stores the data)
+ *   anything else  -> HLT
+ * then OUT (dword, DIRTY_PORT_DONE) the value stored or loaded (for INS,
+ * the address).  dirty_spinner: for ever, over the EDX pages from ESI,
+ * store the pass number (EBX, from 1) at DIRTY_OFFSET of each page.  No
+ * exit of its own. */
+#define DIRTY_PORT_CMD		0xb5
+#define DIRTY_PORT_DONE		0xb6
+#define DIRTY_PORT_INS		0xb7
+#define DIRTY_OP_WRITE		0
+#define DIRTY_OP_READ		1
+#define DIRTY_OP_INS		2
+#define DIRTY_OP_HALT		3
+#define DIRTY_OFFSET		0x40
+#define DIRTY_XOR		0x5a5a0000
+
 #endif

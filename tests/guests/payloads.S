@@ -48,5 +48,6 @@ guest_\name\()_end:
 	payload	mem_probe
 	payload	cr_rm
 	payload	tsc_aux
+	payload	dirty_log
 
 	.section .note.GNU-stack, "", @progbits

@@ -56,5 +56,6 @@ DECLARE_PAYLOAD(cpuid_loop);
 DECLARE_PAYLOAD(mem_probe);
 DECLARE_PAYLOAD(cr_rm);
 DECLARE_PAYLOAD(tsc_aux);
+DECLARE_PAYLOAD(dirty_log);
 
 #endif

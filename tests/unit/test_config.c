@@ -376,7 +376,7 @@ static void wrong_types(void **state)
 	expect_error("name = 'g'\nmemory = 0\n", "guest.hvm:2: memory: 0 is "
 		     "out of range (1 to 1073741824)");
 	expect_error("name = 'g'\nboot_fail_wait = -2\n", "guest.hvm:2: "
-		     "boot_fail_wait: -2 is out of range (-1 to 2147483647)");
+		     "boot_fail_wait: -2 is out of range (-1 to 86400)");
 	expect_error("name = 'g'\naccel = 'tcg'\n", "guest.hvm:2: accel: "
 		     "expected 'vmm' or 'kvm', got 'tcg'");
 	expect_error("name = 'g'\nboot = 'cx'\n", "guest.hvm:2: boot: "
@@ -1029,6 +1029,328 @@ static void disk_read_only_image(void **state)
 	expect_disk_error("file:@R/ro.img,hda,w", want);
 }
 
+/* ---- every failure says why -------------------------------------------- */
+
+/*
+ * Each way the parser can refuse a config, as a file text (paths as in
+ * subst()) and optionally one command-line override. Whatever the path,
+ * config_parse_string() must leave a message in the error buffer: a path
+ * returning -1 without writing it made `vmm create` print just "vmm: "
+ * (issue 19: the empty override "x=").
+ */
+static const struct { const char *text, *override; } failing[] = {
+	/* lexing and statements */
+	{ "name = 'g\n", NULL },                    /* unterminated string */
+	{ "name = \"g\n", NULL },
+	{ "name='g'\nmemory = 12abc\n", NULL },     /* bad number */
+	{ "name='g'\nmemory = 010\n", NULL },
+	{ "name='g'\nmemory = 1.5\n", NULL },
+	{ "name='g'\nmemory = -\n", NULL },
+	{ "name='g'\nmemory = 99999999999999999999\n", NULL }, /* range */
+	{ "name =\n", NULL },                       /* missing value */
+	{ "name = # comment\n", NULL },
+	{ "name =", NULL },
+	{ "name = g\n", NULL },                     /* a Python name */
+	{ "name = @\n", NULL },
+	{ "disk = [ 'a',\n 'b'\n", NULL },          /* list not closed */
+	{ "disk = [", NULL },
+	{ "disk = [ [ 'a' ] ]\n", NULL },           /* nested list */
+	{ "disk = [ 'a' 'b' ]\n", NULL },           /* no comma */
+	{ "disk = [ 'a', x ]\n", NULL },            /* bad item */
+	{ "name = 'g' 'h'\n", NULL },               /* after the value */
+	{ "name = 'g'; x\n", NULL },
+	{ "= 'g'\n", NULL },                        /* no key */
+	{ "1name = 'g'\n", NULL },
+	{ "import os\n", NULL },                    /* Python keyword */
+	{ "name 'g'\n", NULL },                     /* no '=' */
+	{ "name == 'g'\n", NULL },
+	{ "name", NULL },
+	{ "name = 'g'\nname = 'h'\n", NULL },       /* set twice */
+	/* overrides */
+	{ "name='g'\n", "memory" },                 /* no '=' */
+	{ "name='g'\n", "=5" },                     /* no key */
+	{ "name='g'\n", "9x=5" },
+	{ "name='g'\n", "me-mory=5" },
+	{ "name='g'\n", "" },
+	{ "name='g'\n", "memory=12abc" },
+	{ "name='g'\n", "memory=-" },
+	{ "name='g'\n", "memory=5 6" },
+	{ "name='g'\n", "name='g" },
+	{ "name='g'\n", "name=\"g" },
+	{ "name='g'\n", "disk=['a'" },
+	{ "name='g'\n", "disk=[[" },
+	{ "name='g'\n", "memory=lots" },
+	{ "name='g'\n", "colour=blue" },
+	{ "name='g'\n", "x=" },                     /* empty: a string */
+	{ "name='g'\n", "name=" },
+	{ "name='g'\n", "memory=" },
+	{ "name='g'\n", "keymap=" },
+	{ "name='g'\n", "vnclisten=" },
+	{ "name='g'\n", "boot=" },
+	/* keys */
+	{ "name='g'\ncolour = 'blue'\n", NULL },    /* unknown key */
+	{ "name = 5\n", NULL },                     /* want_type */
+	{ "name = [ ]\n", NULL },
+	{ "name='g'\nmemory = 'lots'\n", NULL },
+	{ "name='g'\nmemory = 0\n", NULL },         /* get_int range */
+	{ "name='g'\nacpi = 'yes'\n", NULL },       /* get_bool */
+	{ "name='g'\napic = 2\n", NULL },
+	{ "name = ''\n", NULL },                    /* key_name */
+	{ "name = 'a/b'\n", NULL },
+	{ "name = '.g'\n", NULL },
+	{ "name='g'\nbuilder = 'pv'\n", NULL },
+	{ "name='g'\ntype = 5\n", NULL },
+	{ "name='g'\nvcpus = 2\n", NULL },
+	{ "name='g'\nvcpus = 0\n", NULL },
+	{ "name='g'\nkernel = 5\n", NULL },
+	{ "name='g'\nramdisk = 5\n", NULL },
+	{ "name='g'\nextra = 'a'\ncmdline = 'b'\n", NULL },
+	{ "name='g'\nextra = 5\n", NULL },
+	{ "name='g'\nroot = 5\n", NULL },
+	{ "name='g'\nboot = ''\n", NULL },
+	{ "name='g'\nboot = 'cx'\n", NULL },
+	{ "name='g'\nboot = 'cdcdcdcd'\n", NULL },
+	{ "name='g'\nboot = 'cdc'\n", NULL },
+	{ "name='g'\nboot = 5\n", NULL },
+	{ "name='g'\nserial = [ 'pty', 'pty' ]\n", NULL },
+	{ "name='g'\nserial = 5\n", NULL },
+	{ "name='g'\nserial = [ 5 ]\n", NULL },
+	{ "name='g'\nserial = 'file:'\n", NULL },
+	{ "name='g'\nserial = 'tcp:1'\n", NULL },
+	{ "name='g'\non_poweroff = 'preserve'\n", NULL },
+	{ "name='g'\non_reboot = 'explode'\n", NULL },
+	{ "name='g'\non_crash = 5\n", NULL },
+	{ "name='g'\npae = 3\n", NULL },
+	{ "name='g'\nlocaltime = 'x'\n", NULL },
+	{ "name='g'\nnographic = -1\n", NULL },
+	{ "name='g'\naccel = 'tcg'\n", NULL },
+	{ "name='g'\naccel = 1\n", NULL },
+	{ "name='g'\nbios_path_override = 1\n", NULL },
+	{ "name='g'\nboot_fail_wait = -2\n", NULL },
+	{ "name='g'\nboot_fail_wait = 86401\n", NULL },
+	{ "name='g'\nboot_fail_wait = 4294968\n", NULL },
+	{ "name='g'\nboot_fail_wait = 'x'\n", NULL },
+	{ "name='g'\nvif = [ 'bridge=xenbr0' ]\n", NULL },  /* not yet */
+	{ "name='g'\nhpet = 1\n", NULL },
+	{ "name='g'\nmaxvcpus = 2\n", NULL },
+	{ "name='g'\nvnc = 2\n", NULL },
+	{ "name='g'\nsdl = 'x'\n", NULL },
+	{ "name='g'\nvnclisten = ''\n", NULL },
+	{ "name='g'\nvnclisten = 5\n", NULL },
+	{ "name='g'\nvnclisten = '1.2.3.4:x'\n", NULL },
+	{ "name='g'\nvnclisten = ':1'\n", NULL },
+	{ "name='g'\nvnclisten = '1.2.3.4:99999'\n", NULL },
+	{ "name='g'\nvncdisplay = -1\n", NULL },
+	{ "name='g'\nvncunused = 2\n", NULL },
+	{ "name='g'\nvncpasswd = 5\n", NULL },
+	{ "name='g'\nvncconsole = 2\n", NULL },
+	{ "name='g'\nopengl = 'x'\n", NULL },
+	{ "name='g'\nfullscreen = 2\n", NULL },
+	{ "name='g'\nkeymap = '../x'\n", NULL },
+	{ "name='g'\nkeymap = ''\n", NULL },
+	{ "name='g'\nkeymap = 5\n", NULL },
+	{ "name='g'\nstdvga = 2\n", NULL },
+	{ "name='g'\nvga = 'cga'\n", NULL },
+	{ "name='g'\nvga = 5\n", NULL },
+	{ "name='g'\nvideoram = 12\n", NULL },
+	{ "name='g'\nvideoram = 512\n", NULL },
+	{ "name='g'\nvideoram = 'x'\n", NULL },
+	{ "name='g'\nusbdevice = 'tablet'\n", NULL },
+	{ "name='g'\nmaxmem = 'x'\n", NULL },
+	{ "name='g'\nmaxmem = -1\n", NULL },
+	/* disks */
+	{ "name='g'\ndisk = 5\n", NULL },
+	{ "name='g'\ndisk = [ 5 ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,hda,w', '@B,hdb,w', '@C,hdc,w', '@D,hdd,w',"
+	  " ',hde:cdrom,r' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,hde,w' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,sda,w' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,vda,w' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,raw,fd0,w' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,raw,hda,w,x' ]\n", NULL },
+	{ "name='g'\ndisk = [ 'vdev=hda,vdev=hdb,target=@A' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,vdev=hda,target=@B' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,qcow2,hda,w' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,vmdk,hda,w' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,raw,hda,w!' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,raw,hda,rw+' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,raw,hda:tape,w' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,devtype=tape,vdev=hda' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,backendtype=nfs,vdev=hda' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,specification=virtio,vdev=hda' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,specification=x,vdev=hda' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,backend=dom1,vdev=hda' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,script=block-x,vdev=hda' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,colo-host=h,vdev=hda' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,colour=red,vdev=hda' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,colo,vdev=hda' ]\n", NULL },
+	{ "name='g'\ndisk = [ 'iscsi:x,hda,w' ]\n", NULL },
+	{ "name='g'\ndisk = [ 'nfs:/x,hda,w' ]\n", NULL },
+	{ "name='g'\ndisk = [ 'qcow:@A,hda,w' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,Bad=1,hda' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A' ]\n", NULL },     /* no vdev */
+	{ "name='g'\ndisk = [ '@A,format=empty,vdev=hdc,cdrom' ]\n", NULL },
+	{ "name='g'\ndisk = [ ',raw,hda,w' ]\n", NULL }, /* no image */
+	{ "name='g'\ndisk = [ '@I,raw,hdc:cdrom,w' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@A,raw,hda,w', '@B,raw,xvda,w' ]\n", NULL },
+	{ "name='g'\ndisk = [ '/no/such.img,raw,hda,w' ]\n", NULL },
+	{ "name='g'\ndisk = [ '@R,raw,hda,w' ]\n", NULL },
+	{ "name='g'\n", "disk=/no/such.img,hda,w" },
+	/* whole-config checks */
+	{ "memory = 64\n", NULL },                  /* no name */
+	{ "name='g'\nramdisk = '@A'\n", NULL },     /* orphans */
+	{ "name='g'\nextra = 'quiet'\n", NULL },
+	{ "name='g'\nroot = '/dev/sda'\n", NULL },
+	{ "name='g'\nmemory = 128\nmaxmem = 512\n", NULL },
+	{ "name='g'\nnographic = 1\nvnc = 1\n", NULL },
+	{ "name='g'\nvga = 'none'\nsdl = 1\n", NULL },
+	{ "name='g'\nbios_path_override = '/no/bios.bin'\n", NULL },
+	{ "name='g'\nbios_path_override = '@R'\n", NULL },
+	{ "name='g'\nkernel = '/no/vmlinuz'\n", NULL },
+	{ "name='g'\nkernel = '@A'\nramdisk = '/no/initrd'\n", NULL },
+	{ "name='g'\nmemory = 4096\n", NULL },      /* more than the host */
+	{ "name='g'\n", "kernel=/no/vmlinuz" },
+	{ "name='g'\n", "bios_path_override=/no/bios.bin" },
+};
+
+static const char sentinel[] = "\001untouched sentinel";
+
+static void prefill_err(void)
+{
+	memset(err, 'S', sizeof(err));
+	memcpy(err, sentinel, sizeof(sentinel));
+}
+
+/* After a refusal: a message of its own, a string that ends in err[]. */
+static void check_message(const char *what)
+{
+	if (!memchr(err, '\0', sizeof(err)))
+		fail_msg("%s: the message is not terminated", what);
+	if (!strcmp(err, sentinel))
+		fail_msg("%s: refused without writing the message", what);
+	if (!err[0])
+		fail_msg("%s: refused with an empty message", what);
+}
+
+static void every_failure_writes_the_message(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(failing) / sizeof(failing[0]); i++) {
+		char text[1024], what[1200];
+		char *ov[] = { (char *)failing[i].override };
+		int n_ov = failing[i].override ? 1 : 0;
+
+		subst(failing[i].text, text, sizeof(text));
+		snprintf(what, sizeof(what), "entry %zu ('%s'%s%s)", i,
+			 failing[i].text, n_ov ? " with " : "",
+			 n_ov ? failing[i].override : "");
+		/* x=, name= ... with an empty value: refused below, or by the
+		 * key itself; never with the message left out */
+		prefill_err();
+		if (parse_with(text, ov, n_ov) == 0)
+			fail_msg("%s: accepted", what);
+		check_message(what);
+		config_free(&cfg);
+	}
+}
+
+/* config_load's own refusals, and the default memory against a small
+ * host. */
+static void every_failure_writes_the_message_load(void **state)
+{
+	char path[160], small[160];
+	FILE *f;
+
+	(void)state;
+	prefill_err();
+	assert_int_equal(config_load("/no/such.hvm", NULL, 0, &cfg, err,
+				     sizeof(err)), -1);
+	check_message("a missing file");
+	snprintf(path, sizeof(path), "%s/nul.hvm", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fwrite("name='g'\n\0\n", 1, 11, f);
+	fclose(f);
+	prefill_err();
+	assert_int_equal(config_load(path, NULL, 0, &cfg, err, sizeof(err)),
+			 -1);
+	check_message("a file with a NUL");
+	assert_non_null(strstr(err, "not a text file"));
+	prefill_err();
+	assert_int_equal(config_load(dir, NULL, 0, &cfg, err, sizeof(err)),
+			 -1);
+	check_message("a directory");
+
+	snprintf(small, sizeof(small), "%s/small-meminfo", dir);
+	write_file(small, "MemAvailable:      65536 kB\n");   /* 64 MiB */
+	host.meminfo_path = small;
+	prefill_err();
+	assert_int_equal(parse("name='g'\n"), -1);
+	check_message("the default memory on a small host");
+	assert_non_null(strstr(err, "memory: the default 128 MiB"));
+	host.meminfo_path = meminfo;
+	host.default_bios = "/no/default/bios.bin";
+	prefill_err();
+	assert_int_equal(parse("name='g'\n"), -1);
+	check_message("a missing default BIOS");
+}
+
+/* "x=" is the key x set to '' (as xl's x=""), then judged by the key. */
+static void empty_override_is_an_empty_string(void **state)
+{
+	char *unknown[] = { "x=" };
+	char *passwd[] = { "vncpasswd=" };
+	char *name[] = { "name=" };
+	char *memory[] = { "memory=" };
+	char *disk[] = { "disk=" };
+
+	(void)state;
+	prefill_err();
+	assert_int_equal(parse_with("name='g'\n", unknown, 1), -1);
+	assert_string_equal(err, "command line: x: unknown key");
+	prefill_err();
+	assert_int_equal(parse_with("name='g'\n", name, 1), -1);
+	assert_string_equal(err, "command line: name: '' is not a usable "
+			    "guest name (not empty, no '/', not starting "
+			    "with '.')");
+	prefill_err();
+	assert_int_equal(parse_with("name='g'\n", memory, 1), -1);
+	assert_string_equal(err, "command line: memory: expected an integer "
+			    "(MiB), got ''");
+	/* where '' means "none" it is accepted */
+	if (parse_with("name='g'\nvncpasswd='old'\n", passwd, 1))
+		fail_msg("vncpasswd=: %s", err);
+	assert_null(cfg.display.vncpasswd);
+	config_free(&cfg);
+	if (parse_with("name='g'\ndisk=[ '@A,hda,w' ]\n", disk, 1))
+		fail_msg("disk=: %s", err);
+	assert_int_equal(cfg.nr_disks, 0);
+}
+
+/* boot_fail_wait * 1000 is SeaBIOS's u32 of milliseconds: bounded to a
+ * day, so that it cannot wrap (4294968 s once became 704 ms). */
+static void boot_fail_wait_bounded(void **state)
+{
+	(void)state;
+	expect_ok("name='g'\nboot_fail_wait = 86400\n");
+	assert_int_equal(cfg.boot_fail_wait, 86400);
+	assert_true((uint64_t)cfg.boot_fail_wait * 1000 <= UINT32_MAX);
+	config_free(&cfg);
+	expect_ok("name='g'\nboot_fail_wait = 0\n");
+	assert_int_equal(cfg.boot_fail_wait, 0);
+	config_free(&cfg);
+	expect_ok("name='g'\nboot_fail_wait = -1\n");
+	assert_int_equal(cfg.boot_fail_wait, -1);
+	config_free(&cfg);
+	expect_error("name='g'\nboot_fail_wait = 86401\n", "guest.hvm:2: "
+		     "boot_fail_wait: 86401 is out of range (-1 to 86400)");
+	expect_error("name='g'\nboot_fail_wait = 4294968\n", "guest.hvm:2: "
+		     "boot_fail_wait: 4294968 is out of range (-1 to 86400)");
+	expect_error("name='g'\nboot_fail_wait = 2147483647\n", "guest.hvm:2: "
+		     "boot_fail_wait: 2147483647 is out of range (-1 to "
+		     "86400)");
+}
+
 /* ---- files ------------------------------------------------------------- */
 
 static void load_from_file(void **state)
@@ -1148,6 +1470,10 @@ int main(void)
 		T(disk_errors),
 		T(disk_errors_between_entries),
 		T(disk_read_only_image),
+		T(every_failure_writes_the_message),
+		T(every_failure_writes_the_message_load),
+		T(empty_override_is_an_empty_string),
+		T(boot_fail_wait_bounded),
 		T(load_from_file),
 		T(example_configs),
 #undef T
