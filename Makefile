@@ -31,6 +31,7 @@ TEST_PROGS += tests/abi/coexist
 TEST_PROGS += tests/display/vram-test
 # The display tests' programs (below).
 TEST_PROGS += tests/display/vnc-client tests/display/vnc-pattern
+TEST_PROGS += tests/display/sdl-harness tests/display/sdl-close-window
 
 # The monitor (vmm/vmm): the toolstack command, the emulated PC of devmodel/.
 DM_SRCS := $(sort $(wildcard devmodel/*/*.c))
@@ -39,12 +40,18 @@ VMM_SRCS := $(sort $(wildcard vmm/*.c vmm/console/*.c))
 VMM_LIB_SRCS := vmm/config.c vmm/linuxboot.c vmm/firmware.c
 USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h vmm/console/*.h)
 
+# SDL2 for the sdl = 1 window (vmm/console/sdl.c). Looked up when used, not
+# when this file is read, so 'make deps' works before libsdl2-dev is there.
+SDL2_CFLAGS = $(shell pkg-config --cflags sdl2 2>/dev/null)
+SDL2_LIBS = $(shell pkg-config --libs sdl2 2>/dev/null)
+need_sdl2 = pkg-config --exists sdl2 2>/dev/null || { echo "make: SDL2 not found (pkg-config sdl2): install pkg-config and libsdl2-dev (make deps)" >&2; exit 1; }
+
 # Unit tests (cmocka), no hypervisor needed: the module's pure logic
 # (test-sregs, the instruction emulator and page walker: test-emulate,
 # test-paging; the same cases also run as KUnit: make kunit), the config parser, the device model on fake buses.
 UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-cregs tests/unit/test-paging \
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
-		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga stdvga keymap)
+		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga stdvga keymap sdl_keys)
 
 .PHONY: all kmod userspace deps demo check bench stress clean kunit
 all: kmod userspace
@@ -68,7 +75,8 @@ VMM_PKGS := libvncserver xkbcommon
 vmm/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
 	@$(call need_pkg,libvncserver,libvncserver-dev)
 	@$(call need_pkg,xkbcommon,libxkbcommon-dev)
-	$(CC) $(CFLAGS) -I. -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread $$(pkg-config --libs $(VMM_PKGS))
+	@$(need_sdl2)
+	$(CC) $(CFLAGS) -I. $(SDL2_CFLAGS) -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread $$(pkg-config --libs $(VMM_PKGS)) $(SDL2_LIBS)
 
 # The display tests' programs (tests/display/vnc-tests): a scripted VNC
 # client on libvncclient, and the VNC console on a test-pattern device.
@@ -84,8 +92,9 @@ tests/display/vnc-pattern: tests/display/vnc-pattern.c vmm/console/vnc.c vmm/con
 # the vCPU thread, the event loop and the workers. Not part of `userspace`.
 build/tsan/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
 	@mkdir -p $(@D)
+	@$(need_sdl2)
 	$(CC) -O1 -g -fsanitize=thread -fno-omit-frame-pointer $(filter-out -O2,$(CFLAGS)) \
-		-I. -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread $$(pkg-config --libs $(VMM_PKGS))
+		-I. $(SDL2_CFLAGS) -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread $$(pkg-config --libs $(VMM_PKGS)) $(SDL2_LIBS)
 
 tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS) $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(DM_SRCS) $(VMM_LIB_SRCS) $(UNIT_EXTRA) -lcmocka -pthread
@@ -96,6 +105,21 @@ tests/unit/test-keymap: vmm/console/keymap.c
 
 tests/display/vram-test: tests/display/vram-test.c vmm/vram.c vmm/accel.c vmm/vram.h vmm/accel.h vmm/config.h
 	$(CC) $(CFLAGS) -I. -o $@ tests/display/vram-test.c vmm/vram.c vmm/accel.c
+
+# The SDL key table: SDL_scancode.h's values only, no SDL library linked.
+tests/unit/test-sdl_keys: tests/unit/test_sdl_keys.c vmm/console/sdl_keys.c vmm/console/sdl_keys.h devmodel/input/input.h
+	@$(need_sdl2)
+	$(CC) $(CFLAGS) -I. $(SDL2_CFLAGS) -o $@ tests/unit/test_sdl_keys.c vmm/console/sdl_keys.c -lcmocka
+
+# A console-only driver for tests/display/sdl-tests: the SDL window on a
+# display with no machine behind it (keys and pointer printed on stdout).
+tests/display/sdl-harness: tests/display/sdl-harness.c vmm/console/sdl.c vmm/console/sdl_keys.c devmodel/display/display.c devmodel/core/timer.c $(USER_HDRS)
+	@$(need_sdl2)
+	$(CC) $(CFLAGS) -I. $(SDL2_CFLAGS) -o $@ tests/display/sdl-harness.c vmm/console/sdl.c vmm/console/sdl_keys.c devmodel/display/display.c devmodel/core/timer.c -pthread $(SDL2_LIBS)
+
+# X11 comes with libsdl2-dev (its dependency libx11-dev).
+tests/display/sdl-close-window: tests/display/sdl-close-window.c
+	$(CC) $(CFLAGS) -o $@ $< -lX11
 
 # The VGA core's tests under AddressSanitizer and UBSan: its fuzz loop then
 # also proves every VRAM and surface access in bounds (VGA_FUZZ_ROUNDS=N
