@@ -31,6 +31,8 @@ struct display {
 
 	struct dm_timer refresh_timer;
 	struct dm_timer_list *timers;
+	uint64_t interval;	/* ns until the next refresh */
+	bool damaged;		/* display_damage since the last refresh */
 };
 
 static int surface_alloc(struct display_surface *s, unsigned width,
@@ -53,10 +55,28 @@ static void refresh_tick(void *opaque)
 {
 	struct display *d = opaque;
 
+	d->damaged = false;
 	display_refresh(d);
+	if (d->damaged)
+		d->interval = DISPLAY_REFRESH_NS;
+	else if (d->interval < DISPLAY_REFRESH_IDLE_NS)
+		d->interval = d->interval * 2 > DISPLAY_REFRESH_IDLE_NS ?
+			      DISPLAY_REFRESH_IDLE_NS : d->interval * 2;
 	if (d->nr_consoles)
-		dm_timer_mod(&d->refresh_timer,
-			     dm_now(d->timers) + DISPLAY_REFRESH_NS);
+		dm_timer_mod(&d->refresh_timer, dm_now(d->timers) + d->interval);
+}
+
+void display_activity(struct display *d)
+{
+	uint64_t soon;
+
+	if (!d || d->interval == DISPLAY_REFRESH_NS || !d->nr_consoles)
+		return;
+	d->interval = DISPLAY_REFRESH_NS;
+	soon = dm_now(d->timers) + DISPLAY_REFRESH_NS;
+	if (!dm_timer_pending(&d->refresh_timer) ||
+	    d->refresh_timer.deadline > soon)
+		dm_timer_mod(&d->refresh_timer, soon);
 }
 
 struct display *display_create(struct dm_timer_list *timers)
@@ -72,6 +92,7 @@ struct display *display_create(struct dm_timer_list *timers)
 	}
 	pthread_mutex_init(&d->surface_lock, NULL);
 	d->timers = timers;
+	d->interval = DISPLAY_REFRESH_NS;
 	dm_timer_init(&d->refresh_timer, timers, refresh_tick, d);
 	return d;
 }
@@ -126,6 +147,7 @@ void display_damage(struct display *d, unsigned x, unsigned y, unsigned w,
 		w = s->width - x;
 	if (h > s->height - y)
 		h = s->height - y;
+	d->damaged = true;
 	for (unsigned i = 0; i < d->nr_consoles; i++)
 		if (d->consoles[i].ops)
 			d->consoles[i].ops->damaged(d->consoles[i].opaque,
@@ -166,8 +188,8 @@ int display_add_console(struct display *d, const struct display_console_ops *ops
 
 	if (d->dev_ops && d->dev_ops->invalidate)
 		d->dev_ops->invalidate(d->dev_opaque);
-	if (!dm_timer_pending(&d->refresh_timer))
-		dm_timer_mod(&d->refresh_timer, dm_now(d->timers));
+	d->interval = DISPLAY_REFRESH_NS;
+	dm_timer_mod(&d->refresh_timer, dm_now(d->timers));
 	return (int)id;
 }
 

@@ -29,8 +29,14 @@
 #define DISPLAY_MAX_WIDTH  2560
 #define DISPLAY_MAX_HEIGHT 1600
 
-/* How often the device is asked to render while consoles are attached. */
-#define DISPLAY_REFRESH_NS (NSEC_PER_SEC / 30)
+/* How often the device is asked to render while consoles are attached:
+ * 30 times a second while the picture changes; while it stays the same
+ * the interval doubles up to DISPLAY_REFRESH_IDLE_NS (a still screen then
+ * costs a check every half second: the dirty-log ioctl is what costs, not
+ * the compare), and snaps back on the next change or on display_activity()
+ * (QEMU's consoles back off the same way). */
+#define DISPLAY_REFRESH_NS      (NSEC_PER_SEC / 30)
+#define DISPLAY_REFRESH_IDLE_NS (NSEC_PER_SEC / 2)
 
 /* The screen in host pixels: always 32 bits per pixel, 0x00RRGGBB in host
  * byte order (what libvncserver's and SDL's XRGB8888 formats read). */
@@ -80,6 +86,10 @@ void display_damage(struct display *d, unsigned x, unsigned y, unsigned w,
 void display_end(struct display *d);
 /* Run the device's refresh now (the timer's work; also for tests). */
 void display_refresh(struct display *d);
+/* The guest wrote something that may change the picture (a trapped VGA
+ * write): the next refresh comes within DISPLAY_REFRESH_NS even when the
+ * display had backed off. Cheap when it had not. */
+void display_activity(struct display *d);
 
 /* ---- console side (any thread, device-model lock not held) ------------- */
 /* 0..n: an id for display_remove_console; -1 with errno (ENOSPC). Under

@@ -410,6 +410,7 @@ static uint64_t vga_ioport_read(void *opaque, uint64_t offset, unsigned size)
 static void vga_ioport_write(void *opaque, uint64_t offset, unsigned size,
 			     uint64_t value)
 {
+	display_activity(((struct vga *)opaque)->display);
 	for (unsigned i = 0; i < size && i < 8; i++)
 		vga_port_write8(opaque, (unsigned)offset + i, value >> (8 * i));
 }

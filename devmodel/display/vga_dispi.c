@@ -156,6 +156,8 @@ void vga_dispi_write(struct vga *vga, unsigned index, uint16_t v)
 {
 	uint16_t *r = vga->dispi;
 
+	display_activity(vga->display);
+
 	switch (index) {
 	case VBE_DISPI_INDEX_ID:
 		if (v >= VBE_DISPI_ID0 && v <= VBE_DISPI_ID5)
@@ -216,6 +218,7 @@ static void dispi_ioport_write(void *opaque, uint64_t offset, unsigned size,
 	struct vga *vga = opaque;
 
 	(void)size;
+	display_activity(vga->display);
 	if (offset == 0)
 		vga->dispi_index = (uint16_t)value;
 	else

@@ -263,6 +263,7 @@ static uint64_t vga_window_read(void *opaque, uint64_t offset, unsigned size)
 static void vga_window_write(void *opaque, uint64_t offset, unsigned size,
 			     uint64_t value)
 {
+	display_activity(((struct vga *)opaque)->display);
 	for (unsigned i = 0; i < size && i < 8; i++)
 		vga_window_write8(opaque, (uint32_t)(offset + i), value >> (8 * i));
 }
