@@ -51,7 +51,7 @@ need_sdl2 = pkg-config --exists sdl2 2>/dev/null || { echo "make: SDL2 not found
 # test-paging; the same cases also run as KUnit: make kunit), the config parser, the device model on fake buses.
 UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-cregs tests/unit/test-paging \
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
-		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga stdvga keymap sdl_keys)
+		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga stdvga display keymap sdl_keys)
 
 .PHONY: all kmod userspace deps demo check bench stress clean kunit
 all: kmod userspace
