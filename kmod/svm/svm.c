@@ -54,6 +54,10 @@ struct svm_vcpu {
 	u64 asid_generation; /* of the CPU it got its ASID on; 0: none */
 	int asid_cpu;
 	u64 cr4_shadow_mce;  /* CR4.MCE as userspace set it (see set_cr4) */
+	/* Under another hypervisor only: the save area and event injection
+	 * as handed to VMRUN (see host_state_in_save_area). */
+	struct vmcb_save *entry_save;
+	u64 entry_event_inj;
 };
 
 static struct svm_vcpu *to_svm(struct vmm_vcpu *vcpu)
@@ -387,6 +391,15 @@ static int svm_vcpu_create(struct vmm_vcpu *vcpu)
 	}
 	svm->vmcb_pa = __pa(svm->vmcb);
 	svm->asid_cpu = -1;
+	if (boot_cpu_has(X86_FEATURE_HYPERVISOR)) {
+		svm->entry_save = kmalloc(sizeof(*svm->entry_save),
+					  GFP_KERNEL_ACCOUNT);
+		if (!svm->entry_save) {
+			free_page((unsigned long)svm->vmcb);
+			kfree(svm);
+			return -ENOMEM;
+		}
+	}
 	vcpu->priv = svm;
 	return 0;
 }
@@ -396,6 +409,7 @@ static void svm_vcpu_free(struct vmm_vcpu *vcpu)
 	struct svm_vcpu *svm = to_svm(vcpu);
 
 	free_page((unsigned long)svm->vmcb);
+	kfree(svm->entry_save);
 	kfree(svm);
 	vcpu->priv = NULL;
 }
@@ -948,6 +962,41 @@ fault:
 	return;
 }
 
+/*
+ * QEMU's software SVM (7.2, our nested test host) sometimes leaves the
+ * host's state in the save area after a #VMEXIT (seen: RIP inside
+ * vmm_svm_enter, CR3 the host's page table; the next entry then ran the
+ * guest at a host address, an NPT fault at "host PGD | 0xff8" ending in
+ * KVM_EXIT_INTERNAL_ERROR). Real CPUs never do (APM vol. 2, 15.6: #VMEXIT
+ * saves the guest's state). No guest can be at our VMRUN instruction with
+ * this process's CR3, so that pair identifies it; the entry is then undone:
+ * the save area and the event injection back as handed to VMRUN, the exit
+ * taken as a physical interrupt (re-entered). Only under a hypervisor
+ * (CPUID.1:ECX[31]), where the copy before each entry costs nothing that
+ * matters; on bare metal nothing is copied or checked.
+ */
+static bool host_state_in_save_area(const struct vmcb *vmcb)
+{
+	unsigned long rip = vmcb->save.rip;
+
+	return rip - (unsigned long)vmm_svm_enter < 0x400 &&
+	       (vmcb->save.cr3 & PAGE_MASK) == (__read_cr3() & PAGE_MASK);
+}
+
+static void undo_corrupted_exit(struct svm_vcpu *svm)
+{
+	struct vmcb *vmcb = svm->vmcb;
+
+	pr_warn_once("svm: the save area held this CPU's host state after #VMEXIT %#x (a software SVM's bug): the entry is undone\n",
+		     vmcb->control.exit_code);
+	memcpy(&vmcb->save, svm->entry_save, sizeof(vmcb->save));
+	vmcb->control.event_inj = svm->entry_event_inj;
+	vmcb->control.exit_int_info = 0;
+	vmcb->control.exit_code = SVM_EXIT_INTR;
+	vmcb->control.exit_info_1 = 0;
+	vmcb->control.exit_info_2 = 0;
+}
+
 static void svm_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
@@ -973,6 +1022,10 @@ static void svm_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	/* Nothing is cached across entries: a vCPU may move between CPUs,
 	 * and common code edits the VMCB freely (15.15). */
 	vmcb->control.clean = 0;
+	if (svm->entry_save) {
+		memcpy(svm->entry_save, &vmcb->save, sizeof(vmcb->save));
+		svm->entry_event_inj = vmcb->control.event_inj;
+	}
 
 	/*
 	 * GIF clear holds off interrupts and NMIs until STGI; host IF set
@@ -999,6 +1052,10 @@ static void svm_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 		exit->reason = VMM_EXIT_HW_OFF;
 		return;
 	}
+	/* (a failed VMRUN is handled below: it must stay an exit) */
+	if (svm->entry_save && vmcb->control.exit_code != SVM_EXIT_INVALID &&
+	    host_state_in_save_area(vmcb))
+		undo_corrupted_exit(svm);
 
 	/*
 	 * A VMRUN that fails its checks runs nothing, so the registers are
