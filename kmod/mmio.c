@@ -135,9 +135,11 @@ static int mmio_read(void *opaque, u64 linear, void *buf, unsigned int len)
 	r = translate_data(c, linear, 0, &gpa);
 	if (r)
 		return r;
-	if (vmm_gpa_is_ram(c->vcpu->vm, gpa, NULL))
-		return vmm_read_guest(c->vcpu->vm, gpa, buf, len) ?
-		       X86_EMU_FAULT : X86_EMU_OK;
+	/* RAM if a slot has it now; the slot looked up at the fault may have
+	 * gone (or come) since, so the answer is this lookup's, and anything
+	 * else is userspace's, as KVM's emulator_read_write_onepage. */
+	if (!vmm_read_guest(c->vcpu->vm, gpa, buf, len))
+		return X86_EMU_OK;
 	if (len > sizeof(m->read_data)) {
 		c->failure = "MMIO read wider than 8 bytes";
 		return X86_EMU_FAULT;
@@ -160,7 +162,6 @@ static int mmio_write(void *opaque, u64 linear, const void *buf,
 {
 	struct mmio_ctx *c = opaque;
 	struct vmm_pending_mmio *m = &c->vcpu->mmio;
-	bool writable;
 	u64 gpa;
 	int r;
 
@@ -171,9 +172,11 @@ static int mmio_write(void *opaque, u64 linear, const void *buf,
 	r = translate_data(c, linear, X86_PF_WRITE, &gpa);
 	if (r)
 		return r;
-	if (vmm_gpa_is_ram(c->vcpu->vm, gpa, &writable) && writable)
-		return vmm_write_guest(c->vcpu->vm, gpa, buf, len) ?
-		       X86_EMU_FAULT : X86_EMU_OK;
+	/* As for reads, one lookup decides: a slot deleted since the fault
+	 * (seen as "guest memory access failed" under a test deleting and
+	 * adding slots) makes this MMIO, not an emulation failure. */
+	if (!vmm_write_guest(c->vcpu->vm, gpa, buf, len))
+		return X86_EMU_OK;
 	/* MMIO, or a write to a read-only slot: userspace's. */
 	if (len > sizeof(m->write_data) || m->write_queued) {
 		c->failure = "unsupported MMIO write";
