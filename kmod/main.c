@@ -172,6 +172,8 @@ int vmm_vm_check_extension(long cap)
 		return 1;
 	case KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2:
 		return VMM_DIRTY_LOG_MANUAL_CAPS;
+	case KVM_CAP_COALESCED_MMIO: /* where the ring is in the vCPU mmap */
+		return KVM_COALESCED_MMIO_PAGE_OFFSET;
 	case KVM_CAP_XSAVE:
 	case KVM_CAP_XCRS:
 		return boot_cpu_has(X86_FEATURE_XSAVE);

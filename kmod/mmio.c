@@ -20,6 +20,7 @@
 #include <linux/mm.h>
 
 #include "backend.h"
+#include "coalesced_mmio.h"
 #include "trace.h"
 #include "x86/emulate.h"
 #include "x86/paging.h"
@@ -177,7 +178,10 @@ static int mmio_write(void *opaque, u64 linear, const void *buf,
 	 * adding slots) makes this MMIO, not an emulation failure. */
 	if (!vmm_write_guest(c->vcpu->vm, gpa, buf, len))
 		return X86_EMU_OK;
-	/* MMIO, or a write to a read-only slot: userspace's. */
+	/* MMIO, or a write to a read-only slot: userspace's, now or (in a
+	 * coalesced zone) when it next looks at the ring. */
+	if (vmm_coalesced_mmio_write(c->vcpu->vm, gpa, buf, len))
+		return X86_EMU_OK;
 	if (len > sizeof(m->write_data) || m->write_queued) {
 		c->failure = "unsupported MMIO write";
 		return X86_EMU_FAULT;

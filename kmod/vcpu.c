@@ -18,6 +18,7 @@
 #include <asm/nospec-branch.h>
 
 #include "backend.h"
+#include "coalesced_mmio.h"
 #include "trace.h"
 #include "x86/sregs.h"
 
@@ -420,7 +421,8 @@ static long vcpu_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 	return r;
 }
 
-/* mmap: page 0 is struct kvm_run, page 1 the port I/O data. */
+/* mmap: page 0 is struct kvm_run, page 1 the port I/O data, page 2 the VM's
+ * coalesced MMIO ring. */
 static vm_fault_t vcpu_fault(struct vm_fault *vmf)
 {
 	struct vmm_vcpu *vcpu = vmf->vma->vm_file->private_data;
@@ -433,6 +435,10 @@ static vm_fault_t vcpu_fault(struct vm_fault *vmf)
 	case KVM_PIO_PAGE_OFFSET:
 		addr = vcpu->pio_data;
 		break;
+	case KVM_COALESCED_MMIO_PAGE_OFFSET:
+		vmf->page = vmm_coalesced_mmio_page(vcpu->vm);
+		get_page(vmf->page);
+		return 0;
 	default:
 		return VM_FAULT_SIGBUS;
 	}

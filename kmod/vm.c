@@ -15,6 +15,7 @@
 #include <linux/uaccess.h>
 
 #include "backend.h"
+#include "coalesced_mmio.h"
 #include "dirty.h"
 
 /* VM ids start at 1: a CPU's "last VM" of 0 is none (vcpu.c). */
@@ -31,6 +32,7 @@ static void vm_destroy(struct kref *ref)
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vmm_vcpu_free(vm->vcpus[i]);
 	vmm_backend->vm_destroy(vm);
+	vmm_coalesced_mmio_destroy(vm);
 	mmdrop(vm->mm);
 	kfree(vm);
 	vmm_hw_put();
@@ -54,6 +56,7 @@ static long vm_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 	struct kvm_dirty_log log;
 	struct kvm_clear_dirty_log clear;
 	struct kvm_enable_cap cap;
+	struct kvm_coalesced_mmio_zone zone;
 
 	/* A VM belongs to the process that made it (as in KVM): its memslots
 	 * name addresses in that process. */
@@ -81,6 +84,13 @@ static long vm_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 		if (cap.cap != KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)
 			return -EINVAL;
 		return vmm_dirty_log_enable_manual(vm, &cap);
+	case KVM_REGISTER_COALESCED_MMIO:
+	case KVM_UNREGISTER_COALESCED_MMIO:
+		if (copy_from_user(&zone, (void __user *)arg, sizeof(zone)))
+			return -EFAULT;
+		return ioctl == KVM_REGISTER_COALESCED_MMIO ?
+		       vmm_register_coalesced_mmio(vm, &zone) :
+		       vmm_unregister_coalesced_mmio(vm, &zone);
 	case KVM_CREATE_VCPU:
 		return vmm_create_vcpu(vm, arg);
 	case KVM_SET_TSS_ADDR:
@@ -128,6 +138,9 @@ int vmm_create_vm(unsigned long type)
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 
+	r = vmm_coalesced_mmio_init(vm);
+	if (r)
+		goto err_free;
 	r = vmm_backend->vm_init(vm);
 	if (r)
 		goto err_free;
@@ -147,6 +160,7 @@ err_mmu:
 err_backend:
 	vmm_backend->vm_destroy(vm);
 err_free:
+	vmm_coalesced_mmio_destroy(vm);
 	mmdrop(vm->mm);
 	kfree(vm);
 err_hw:

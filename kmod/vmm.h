@@ -22,8 +22,10 @@
 #define VMM_MAX_MEMSLOTS 32
 #define VMM_MAX_VCPUS 64
 #define VMM_API_VERSION 12 /* KVM_GET_API_VERSION */
-/* kvm_run page + the page port I/O data goes through (KVM_PIO_PAGE_OFFSET) */
-#define VMM_VCPU_MMAP_PAGES 2
+/* kvm_run page, the page port I/O data goes through (KVM_PIO_PAGE_OFFSET),
+ * the VM's coalesced MMIO ring (KVM_COALESCED_MMIO_PAGE_OFFSET) */
+#define VMM_VCPU_MMAP_PAGES 3
+#define VMM_COALESCED_ZONES 100 /* KVM_COALESCED_MMIO_ZONE_MAX */
 
 struct vmm_memslot {
 	u32 id;
@@ -75,6 +77,13 @@ struct vmm_vm {
 	/* KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 as enabled (KVM_DIRTY_LOG_*
 	 * bits; dirty.c), under ->lock. */
 	u64 manual_dirty_log_protect;
+
+	/* Coalesced MMIO (coalesced_mmio.c): the zones and the ring's
+	 * producer side, under coalesced_lock. */
+	spinlock_t coalesced_lock;
+	struct kvm_coalesced_mmio_ring *coalesced_ring;
+	struct kvm_coalesced_mmio_zone coalesced_zones[VMM_COALESCED_ZONES];
+	unsigned int nr_coalesced_zones;
 };
 
 /* Where a vCPU is, for kicks: see vmm_vcpu_kick(). */

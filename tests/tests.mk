@@ -41,6 +41,8 @@ GUEST_PAYLOADS += mem_probe
 GUEST_PAYLOADS += cr_rm tsc_aux
 # Dirty page logging (abi-test).
 GUEST_PAYLOADS += dirty_log
+# Coalesced MMIO (abi-test).
+GUEST_PAYLOADS += coalesced
 # Must equal KT_CODE_GPA in tests/lib/guest-layout.h.
 GUEST_CODE_GPA := 0x1000
 

@@ -4097,6 +4097,180 @@ static void test_dirty_log_capabilities(void **state)
 #define VM_TEST(fn) \
 	cmocka_unit_test_setup_teardown(fn, create_vm_with_vcpu, destroy_vm)
 
+/* ------------------------------------------------------------------------
+ * Coalesced MMIO (KVM_REGISTER_COALESCED_MMIO)
+ */
+
+#define RING_MAX ((KT_PAGE_SIZE - sizeof(struct kvm_coalesced_mmio_ring)) / \
+		  sizeof(struct kvm_coalesced_mmio))
+
+static int coalesce(int vm_fd, unsigned long ioctl_nr, uint64_t addr,
+		    uint32_t size, uint32_t pio)
+{
+	struct kvm_coalesced_mmio_zone zone = {
+		.addr = addr, .size = size, .pio = pio,
+	};
+
+	return kt_ioctl(vm_fd, ioctl_nr, &zone);
+}
+
+static struct kvm_coalesced_mmio_ring *coalesced_ring(struct kt_vcpu *vcpu)
+{
+	int offset = kt_ioctl_value(vcpu->vm->sys_fd, KVM_CHECK_EXTENSION,
+				    KVM_CAP_COALESCED_MMIO);
+
+	assert_int_equal(offset, KVM_COALESCED_MMIO_PAGE_OFFSET);
+	assert_true(vcpu->run_size >= (size_t)(offset + 1) * KT_PAGE_SIZE);
+	return (void *)((uint8_t *)vcpu->run + offset * KT_PAGE_SIZE);
+}
+
+/* The ring's entries from first to last: each at gpa[i], len[i], value[i];
+ * then the ring is emptied, as a VMM does. */
+static void expect_ring(struct kvm_coalesced_mmio_ring *ring, unsigned int n,
+			const uint64_t *gpa, const uint32_t *len,
+			const uint32_t *value)
+{
+	uint32_t first = ring->first;
+
+	assert_int_equal((ring->last + RING_MAX - first) % RING_MAX, n);
+	for (unsigned int i = 0; i < n; i++) {
+		struct kvm_coalesced_mmio *e =
+			&ring->coalesced_mmio[(first + i) % RING_MAX];
+		uint32_t v = 0;
+
+		memcpy(&v, e->data, e->len < 4 ? e->len : 4);
+		if (e->phys_addr != gpa[i] || e->len != len[i] ||
+		    v != value[i] || e->pio != 0)
+			fail_msg("ring entry %u: gpa %#llx len %u value %#x pio %u, "
+				 "expected %#llx %u %#x", i,
+				 (unsigned long long)e->phys_addr, e->len, v,
+				 e->pio, (unsigned long long)gpa[i], len[i],
+				 value[i]);
+	}
+	ring->first = ring->last;
+}
+
+static uint64_t run_gpa(unsigned int i)
+{
+	return COALESCED_GPA + 0x100 + 4 * (i % 64);
+}
+
+/*
+ * Writes into a zone go to the ring, not to userspace, in order, with their
+ * sizes; a full ring (one entry always free: RING_MAX - 1 held) turns the
+ * next write into KVM_EXIT_MMIO; without the zone, writes exit again. A
+ * ring index userspace scribbled is refused (an exit, no write out of the
+ * page: KVM's CVE-2019-14821).
+ */
+static void test_coalesced_mmio(void **state)
+{
+	struct fixture *f = *state;
+	struct kt_vcpu *vcpu = &f->vcpu;
+	struct kvm_run *run = vcpu->run;
+	struct kvm_coalesced_mmio_ring *ring;
+	const uint32_t held = RING_MAX - 1;
+	uint64_t gpas[COALESCED_RUN];
+	uint32_t lens[COALESCED_RUN], values[COALESCED_RUN], v;
+	unsigned int i, exits;
+
+	ring = coalesced_ring(vcpu);
+	assert_int_equal(ring->first, ring->last);
+	/* A port zone where there is no KVM_CAP_COALESCED_PIO, a pio value
+	 * nobody knows. */
+	assert_result(coalesce(f->vm.vm_fd, KVM_REGISTER_COALESCED_MMIO,
+			       COALESCED_GPA, 0x1000, 2), -EINVAL);
+	assert_result(coalesce(f->vm.vm_fd, KVM_REGISTER_COALESCED_MMIO,
+			       COALESCED_GPA, 0x1000, 0), 0);
+
+	load_payload(&f->vm, PAYLOAD(coalesced));
+	assert_result(kt_vcpu_setup_protected_mode(vcpu, KT_CODE_GPA), 0);
+
+	/* Three sizes, no exit until the OUT. */
+	expect_out(vcpu, COALESCED_PORT, 4, 1);
+	expect_ring(ring, 3, (uint64_t[]){ COALESCED_GPA, COALESCED_GPA + 2,
+					   COALESCED_GPA + 4 },
+		    (uint32_t[]){ 1, 2, 4 },
+		    (uint32_t[]){ 0x11, 0x2233, 0x44556677 });
+
+	/* The run: every write arrives once and in order, from the ring or,
+	 * when it is full, as an exit after the ring's entries. vmm.ko holds
+	 * RING_MAX - 1; kvm-amd (6.1) holds fewer, varying with the indices:
+	 * its room check computes (first - last - 1) % RING_MAX in u32,
+	 * which wraps (85 with first == last == 3) — a harmless KVM quirk, so
+	 * only vmm.ko's count is exact. */
+	for (i = 0; i < COALESCED_RUN; i++) {
+		gpas[i] = run_gpa(i);
+		lens[i] = 4;
+		values[i] = COALESCED_VALUE + i;
+	}
+	for (i = 0, exits = 0;;) {
+		int r = kt_run(vcpu);
+		uint32_t n = (ring->last + RING_MAX - ring->first) % RING_MAX;
+
+		assert_true(r == KVM_EXIT_MMIO || r == KVM_EXIT_IO);
+		assert_true(i + n <= COALESCED_RUN);
+		expect_ring(ring, n, gpas + i, lens + i, values + i);
+		i += n;
+		if (r == KVM_EXIT_IO)
+			break;
+		if (exits++ == 0) {
+			printf("ring full after %u writes\n", n);
+			if (strcmp(getenv("VMM_ACCEL") ?: "", "vmm") == 0)
+				assert_int_equal(n, held);
+		}
+		assert_true(n > 0);
+		assert_int_equal(run->mmio.is_write, 1);
+		assert_int_equal(run->mmio.phys_addr, run_gpa(i));
+		memcpy(&v, run->mmio.data, 4);
+		assert_int_equal(v, COALESCED_VALUE + i);
+		i++;
+	}
+	assert_int_equal(i, COALESCED_RUN);
+	assert_int_equal(run->io.port, COALESCED_PORT);
+	memcpy(&v, (uint8_t *)run + run->io.data_offset, 4);
+	assert_int_equal(v, 2);
+	assert_true(exits >= 1);
+
+	/* A range holding part of the zone removes nothing; one holding all
+	 * of it removes it: the last write exits. */
+	assert_result(coalesce(f->vm.vm_fd, KVM_UNREGISTER_COALESCED_MMIO,
+			       COALESCED_GPA, 0x800, 0), 0);
+	assert_result(coalesce(f->vm.vm_fd, KVM_UNREGISTER_COALESCED_MMIO,
+			       COALESCED_GPA - 0x1000, 0x3000, 0), 0);
+	expect_exit(vcpu, KVM_EXIT_MMIO);
+	assert_int_equal(run->mmio.phys_addr, COALESCED_GPA + 8);
+	memcpy(&v, run->mmio.data, 4);
+	assert_int_equal(v, COALESCED_LAST_VALUE);
+	expect_out(vcpu, COALESCED_PORT, 4, 3);
+	assert_int_equal(ring->first, ring->last);
+	expect_exit(vcpu, KVM_EXIT_HLT);
+}
+
+/* A ring index out of range from userspace: the write exits instead, the
+ * page stays as it was, and an honest ring works again afterwards. */
+static void test_coalesced_mmio_hostile_ring(void **state)
+{
+	struct fixture *f = *state;
+	struct kt_vcpu *vcpu = &f->vcpu;
+	struct kvm_run *run = vcpu->run;
+	struct kvm_coalesced_mmio_ring *ring = coalesced_ring(vcpu);
+	uint8_t before[KT_PAGE_SIZE];
+
+	assert_result(coalesce(f->vm.vm_fd, KVM_REGISTER_COALESCED_MMIO,
+			       COALESCED_GPA, 0x1000, 0), 0);
+	load_payload(&f->vm, PAYLOAD(coalesced));
+	assert_result(kt_vcpu_setup_protected_mode(vcpu, KT_CODE_GPA), 0);
+	ring->first = ring->last = 0x7fffffff;
+	memcpy(before, ring, sizeof(before));
+	expect_exit(vcpu, KVM_EXIT_MMIO);
+	assert_int_equal(run->mmio.phys_addr, COALESCED_GPA);
+	assert_int_equal(run->mmio.len, 1);
+	assert_memory_equal(before, ring, sizeof(before));
+	ring->first = ring->last = 0;
+	expect_out(vcpu, COALESCED_PORT, 4, 1);
+	assert_int_equal(ring->last, 2); /* the word and the dword */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -4163,6 +4337,8 @@ int main(void)
 		VM_TEST(test_dirty_log_concurrent_readers),
 		VM_TEST(test_dirty_log_capabilities),
 		VM_TEST(test_dirty_log_manual_protect),
+		VM_TEST(test_coalesced_mmio),
+		VM_TEST(test_coalesced_mmio_hostile_ring),
 	};
 	const char *accel = getenv("VMM_ACCEL");
 

@@ -982,7 +982,33 @@ static void fuzz_vm_ioctl(struct fuzzer *f)
 					0xffffffff, 0x100000000ull, ~0ull };
 	int r;
 
-	switch (rng_below(s, 7)) {
+	switch (rng_below(s, 8)) {
+	case 7: {
+		/* Coalesced MMIO zones come and go (anywhere, any size, bad
+		 * pio values), and the ring's indices get scribbled through
+		 * a vCPU's mapping of it: the module must check them. */
+		struct kvm_coalesced_mmio_zone zone = {
+			.addr = rng_chance(s, 70) ? rng_below(s, 1ull << 32) :
+				rng_value(s),
+			.size = rng_chance(s, 70) ? (uint32_t)rng_below(s, 1 << 20) :
+				(uint32_t)rng_value(s),
+			.pio = rng_chance(s, 90) ? 0 : (uint32_t)rng_value(s),
+		};
+		struct kt_vcpu *v = &w.priv[0];
+
+		if ((size_t)w.mmap_size >= 3 * PAGE && v->run && rng_chance(s, 30)) {
+			uint32_t *ring = (uint32_t *)((uint8_t *)v->run + 2 * PAGE);
+
+			ring[rng_below(s, 2)] = rng_chance(s, 50) ?
+				(uint32_t)rng_below(s, 200) : (uint32_t)rng_value(s);
+			break;
+		}
+		fz_ioctl(f->t, "KVM_(UN)REGISTER_COALESCED_MMIO", w.vm.fd,
+			 rng_chance(s, 60) ? KVM_REGISTER_COALESCED_MMIO :
+			 KVM_UNREGISTER_COALESCED_MMIO,
+			 (unsigned long)rng_pointer(s, &zone, sizeof(zone)));
+		break;
+	}
 	case 5: {
 		/* Clear part of a log: ranges aligned or not, inside the
 		 * slot or past it. */

@@ -96,6 +96,14 @@
 #define MMIO_WRITE_VALUE	0x600dcafe
 #define MMIO_PORT_READ_VALUE	0x70
 
+/* coalesced.S: 32-bit mode; writes into a coalesced MMIO zone at
+ * COALESCED_GPA (no memslot), OUT 1, 2, 3 to COALESCED_PORT between groups. */
+#define COALESCED_GPA		0xc0100000
+#define COALESCED_PORT		0x72
+#define COALESCED_RUN		300	/* more than a ring holds (169) */
+#define COALESCED_VALUE		0x5000
+#define COALESCED_LAST_VALUE	0x0badf00d
+
 /* touch_pages.S: real mode; writes byte TOUCH_FIRST_VALUE + i at
  * i * 4 KiB + TOUCH_OFFSET for i < TOUCH_PAGES (all of a 64 KiB slot). */
 #define TOUCH_PAGES		16

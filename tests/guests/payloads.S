@@ -44,6 +44,7 @@ guest_\name\()_end:
 	payload	hostile_lm
 	payload	hostile_rm
 	payload	mmio_loop
+	payload	coalesced
 	payload	cpuid_loop
 	payload	mem_probe
 	payload	cr_rm

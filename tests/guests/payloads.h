@@ -52,6 +52,7 @@ DECLARE_PAYLOAD(fpu_loop);
 DECLARE_PAYLOAD(hostile_lm);
 DECLARE_PAYLOAD(hostile_rm);
 DECLARE_PAYLOAD(mmio_loop);
+DECLARE_PAYLOAD(coalesced);
 DECLARE_PAYLOAD(cpuid_loop);
 DECLARE_PAYLOAD(mem_probe);
 DECLARE_PAYLOAD(cr_rm);
