@@ -75,6 +75,7 @@ void accel_close(struct accel *a)
 	if (a->sys_fd >= 0)
 		close(a->sys_fd);
 	a->run = NULL;
+	a->coalesced_ring = NULL;
 	a->vcpu_fd = a->vm_fd = a->sys_fd = -1;
 }
 
@@ -247,6 +248,61 @@ fail:
 	return -1;
 }
 
+/* The ring's entries, as KVM_COALESCED_MMIO_MAX counts them with x86's
+ * 4 KiB page. */
+#define RING_PAGE 4096u
+#define RING_MAX ((RING_PAGE - sizeof(struct kvm_coalesced_mmio_ring)) / \
+		  sizeof(struct kvm_coalesced_mmio))
+
+/* KVM_CHECK_EXTENSION(KVM_CAP_COALESCED_MMIO) answers the ring's page in
+ * the vCPU mapping (api.rst: KVM_CAP_COALESCED_MMIO); 0 is none. */
+static void map_coalesced_ring(struct accel *a)
+{
+	int page = ioctl(a->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO);
+
+	a->coalesced_ring = NULL;
+	if (page > 0 && (size_t)(page + 1) * RING_PAGE <= a->run_size)
+		a->coalesced_ring = (void *)((uint8_t *)a->run + page * RING_PAGE);
+}
+
+int accel_coalesce_mmio(struct accel *a, uint64_t gpa, uint32_t size)
+{
+	struct kvm_coalesced_mmio_zone zone = { .addr = gpa, .size = size };
+
+	if (!a->coalesced_ring)
+		return -1;
+	return ioctl(a->vm_fd, KVM_REGISTER_COALESCED_MMIO, &zone) < 0 ? -1 : 0;
+}
+
+void accel_flush_coalesced(struct accel *a,
+			   void (*write)(void *opaque, uint64_t gpa,
+					 unsigned len, uint64_t value),
+			   void *opaque)
+{
+	struct kvm_coalesced_mmio_ring *ring = a->coalesced_ring;
+	uint32_t first, last;
+
+	if (!ring)
+		return;
+	/* The accelerator writes an entry, then publishes it in last. */
+	last = __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE);
+	first = ring->first;
+	if (first >= RING_MAX || last >= RING_MAX)
+		return; /* not the accelerator's doing; nothing to trust */
+	while (first != last) {
+		const struct kvm_coalesced_mmio *e = &ring->coalesced_mmio[first];
+		uint64_t value = 0;
+
+		if (e->len && e->len <= sizeof(value)) {
+			memcpy(&value, e->data, e->len);
+			write(opaque, e->phys_addr, e->len, value);
+		}
+		first = (first + 1) % RING_MAX;
+	}
+	/* The entries are read before the accelerator may reuse them. */
+	__atomic_store_n(&ring->first, first, __ATOMIC_RELEASE);
+}
+
 int accel_create_vcpu(struct accel *a, char *err, size_t errlen)
 {
 	int size;
@@ -271,6 +327,7 @@ int accel_create_vcpu(struct accel *a, char *err, size_t errlen)
 			 strerror(errno));
 		return -1;
 	}
+	map_coalesced_ring(a);
 	if (set_cpuid(a, err, errlen) < 0)
 		return -1;
 	return disable_lapic(a, err, errlen);

@@ -24,6 +24,9 @@ struct accel {
 	 * again. */
 	bool no_dirty_log;
 	uint64_t slots_used; /* bit n: memory slot n holds a mapping */
+	/* KVM_CAP_COALESCED_MMIO: the VM's ring in the vCPU mapping, or
+	 * NULL where the accelerator has none. */
+	struct kvm_coalesced_mmio_ring *coalesced_ring;
 };
 
 /* Slot numbers the monitor hands out: 0..ACCEL_MAX_SLOTS-1 (vmm.ko has
@@ -56,6 +59,20 @@ int accel_unmap_slot(struct accel *a, int slot);
  * (bit i = page i of the slot, 64 per word, the slot's size rounded up to
  * 64 pages), and the accelerator's log cleared. 0 or -1 with errno. */
 int accel_get_dirty_log(struct accel *a, int slot, uint64_t *bitmap);
+
+/*
+ * Coalesced MMIO: writes into [gpa, gpa + size) need no exit; the
+ * accelerator keeps them in a ring the monitor replays, in order, with
+ * accel_flush_coalesced() before it handles any exit or looks at device
+ * state. 0, or -1 where the accelerator cannot (the writes then exit as
+ * before).
+ */
+int accel_coalesce_mmio(struct accel *a, uint64_t gpa, uint32_t size);
+/* Hand every write in the ring to write(), oldest first, and empty it. */
+void accel_flush_coalesced(struct accel *a,
+			   void (*write)(void *opaque, uint64_t gpa,
+					 unsigned len, uint64_t value),
+			   void *opaque);
 
 /* Create vCPU 0, map its kvm_run, give it the CPUID table the platform
  * wants (APIC hidden: interrupts come from the 8259 pair in userspace). */

@@ -514,7 +514,17 @@ static int create_display(struct machine *m, char *err, size_t errlen)
 	d->stdvga = stdvga_create(d->pci, m->pio, m->mmio, STDVGA_SLOT, &vc, err,
 				  errlen);
 	free(rom);
-	return d->stdvga ? 0 : -1;
+	if (!d->stdvga)
+		return -1;
+	/* Text and planar writes to the legacy window need no answer: where
+	 * the accelerator can, they wait in its ring until the next exit or
+	 * refresh (machine_flush_coalesced) instead of each leaving KVM_RUN,
+	 * as QEMU's VGA does. Reads still exit, after the ring is replayed. */
+	if (accel_coalesce_mmio(&m->accel, VGA_WINDOW_BASE, VGA_WINDOW_LEN) < 0 &&
+	    m->accel.coalesced_ring)
+		fprintf(stderr, "vmm: coalesced MMIO for the VGA window refused: %s\n",
+			strerror(errno));
+	return 0;
 }
 
 static void destroy_display(struct machine_devices *d)
@@ -704,6 +714,19 @@ int machine_create(struct machine *m, const struct vm_config *cfg,
 		return -1;
 	}
 	return create_devices(m, err, errlen);
+}
+
+static void replay_coalesced_write(void *opaque, uint64_t gpa, unsigned len,
+				   uint64_t value)
+{
+	struct machine *m = opaque;
+
+	io_bus_write(m->mmio, gpa, len, value);
+}
+
+void machine_flush_coalesced(struct machine *m)
+{
+	accel_flush_coalesced(&m->accel, replay_coalesced_write, m);
 }
 
 void machine_destroy(struct machine *m)

@@ -79,6 +79,11 @@ void machine_request(struct machine *m, enum machine_event ev, int status);
  * Any thread, any lock state. */
 void machine_kick(struct machine *m);
 
+/* Under lock: the guest's coalesced MMIO writes (the VGA window), replayed
+ * on the buses in order. Before an exit is handled and before timers
+ * (the display refresh) look at device state. */
+void machine_flush_coalesced(struct machine *m);
+
 /* Event-loop side: fds the loop watches besides its own, and what to do
  * when one is readable (chardev input). Under lock. */
 int machine_poll_fds(struct machine *m, int *fds, int max);

@@ -213,6 +213,7 @@ static void *vcpu_thread(void *arg)
 		__atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 
 		pthread_mutex_lock(&m->lock);
+		machine_flush_coalesced(m);
 		if (r < 0 && errno != EINTR && errno != EAGAIN) {
 			fprintf(stderr, "vmm: KVM_RUN: %s\n", strerror(errno));
 			machine_request(m, EVENT_CRASH, 0);
@@ -252,6 +253,7 @@ static void run_timers(struct machine *m)
 	    errno != EAGAIN)
 		perror("vmm: timerfd");
 	pthread_mutex_lock(&m->lock);
+	machine_flush_coalesced(m);
 	next = dm_timers_run(&m->timers, dm_now(&m->timers));
 	arm_timer_fd(m, next);
 	pthread_mutex_unlock(&m->lock);
