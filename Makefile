@@ -83,8 +83,9 @@ DM_SRCS := $(sort $(wildcard devmodel/*/*.c))
 # The monitor (vmm/vmm): the toolstack command and its consoles.
 VMM_SRCS := $(sort $(wildcard vmm/*.c vmm/*/*.c))
 # Monitor code with no accelerator or threads in it, for unit tests: in the
-# library with the device model (vmm/config*.c: the parser and its parts).
-VMM_LIB_SRCS := $(sort $(wildcard vmm/config*.c)) vmm/linuxboot.c vmm/firmware.c
+# library with the device model (vmm/config*.c or vmm/config/: the parser
+# and its parts).
+VMM_LIB_SRCS := $(sort $(wildcard vmm/config*.c vmm/config/*.c)) vmm/linuxboot.c vmm/firmware.c
 LIB_SRCS := $(DM_SRCS) $(VMM_LIB_SRCS)
 VMM_OWN_SRCS := $(filter-out $(VMM_LIB_SRCS),$(VMM_SRCS))
 
