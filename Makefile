@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 #   make            build vmm.ko (kmod/vmm.ko) and the userspace programs
+#   make userspace  only the userspace programs (monitor, unit and ABI tests)
 #   make deps       install the Debian packages the build and the tests need
 #   make demo       the first guest: boot the nested test host, load vmm.ko,
 #                   run a tiny guest that says hello through port I/O
@@ -10,12 +11,23 @@
 #   make stress     not in make check: the known flakes' tests (storage
 #                   scenario b, the two-vCPU test) ROUNDS times each (default
 #                   50) on vmm.ko and kvm-amd (tests/stress/run)
+#   make clean      everything; make userspace-clean: only build/ and the
+#                   userspace programs (kbuild's objects in kmod/ stay)
 #
 # KDIR=...  kernel build tree (default: running kernel's, else the newest
 #           Debian linux-headers-*-amd64: scripts/find-kdir says which)
-# V=1       verbose
+# V=1       show the commands (default: one "CC file" line per step)
+#
+# Layout (README, "Build layout"): kbuild builds the module in kmod/ (its
+# objects beside the sources); every userspace source is compiled once to
+# build/obj/<its path>.o with a dependency file (.d) beside it; devmodel/
+# and the monitor's pure parts are the static library build/lib/libdevmodel.a
+# that vmm/vmm and the unit tests link; programs land where they always did
+# (vmm/vmm, tests/unit/test-*, tests/abi/*, tests/display/*). Sanitizer
+# builds have their own object trees (build/tsan/obj, build/asan/obj).
 
 CC      ?= gcc
+AR      ?= ar
 CFLAGS  ?= -O2 -g
 CFLAGS  += -Wall -Wextra -Werror -std=gnu11 -Iinclude
 LDLIBS  ?=
@@ -25,6 +37,105 @@ LDLIBS  ?=
 KDIR ?=
 kdir = kdir="$(KDIR)"; [ -n "$$kdir" ] || kdir=$$(scripts/find-kdir) || exit 1
 
+BUILD := build
+OBJ := $(BUILD)/obj
+TSAN_OBJ := $(BUILD)/tsan/obj
+ASAN_OBJ := $(BUILD)/asan/obj
+DM_LIB := $(BUILD)/lib/libdevmodel.a
+
+# Userspace includes are rooted at the top ("devmodel/core/io.h").
+USER_CPPFLAGS := -I.
+DEPFLAGS := -MMD -MP
+TSAN_CFLAGS = -O1 -g -fsanitize=thread -fno-omit-frame-pointer $(filter-out -O2,$(CFLAGS))
+ASAN_CFLAGS = $(CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+# Kernel-style output: "  CC      build/obj/devmodel/core/io.o"; V=1 shows
+# the commands instead.
+ifeq ($(V),1)
+quiet =
+else
+quiet = @printf '  %-7s %s\n' '$(1)' '$@';
+endif
+
+# Libraries found with pkg-config. A target lists what it needs as
+# module:debian-package pairs (CC_PKGS for an object, LINK_PKGS for a
+# program); when one is missing, make stops naming the Debian package
+# (scripts/install-deps installs them all). Looked up when used, not when
+# this file is read, so 'make deps' works before they are there.
+need_pkg = pkg-config --exists $(1) 2>/dev/null || { echo "make: pkg-config finds no $(1): install pkg-config and $(2) (make deps)" >&2; exit 1; }
+pkg_mods = $(foreach p,$(1),$(firstword $(subst :, ,$(p))))
+pkg_check = $(if $(1),@$(foreach p,$(1),$(call need_pkg,$(firstword $(subst :, ,$(p))),$(lastword $(subst :, ,$(p))));) true)
+pkg_cflags = $(if $(1),$(shell pkg-config --cflags $(call pkg_mods,$(1)) 2>/dev/null))
+pkg_libs = $(if $(1),$(shell pkg-config --libs $(call pkg_mods,$(1)) 2>/dev/null))
+PKG_VNC := libvncserver:libvncserver-dev
+PKG_VNCCLIENT := libvncclient:libvncserver-dev
+PKG_XKB := xkbcommon:libxkbcommon-dev
+PKG_SDL2 := sdl2:libsdl2-dev
+PKG_X11 := x11:libx11-dev
+
+# Object files of sources: $(call objs,DIR,SOURCES).
+objs = $(foreach d,$(1),$(patsubst %.c,$(d)/%.o,$(patsubst %.S,$(d)/%.o,$(2))))
+
+# --- sources ---------------------------------------------------------------
+
+# The emulated PC; new devmodel/<area>/*.c files are picked up here.
+DM_SRCS := $(sort $(wildcard devmodel/*/*.c))
+# The monitor (vmm/vmm): the toolstack command and its consoles.
+VMM_SRCS := $(sort $(wildcard vmm/*.c vmm/*/*.c))
+# Monitor code with no accelerator or threads in it, for unit tests: in the
+# library with the device model (vmm/config*.c or vmm/config/: the parser
+# and its parts).
+VMM_LIB_SRCS := $(sort $(wildcard vmm/config*.c vmm/config/*.c)) vmm/linuxboot.c vmm/firmware.c
+LIB_SRCS := $(DM_SRCS) $(VMM_LIB_SRCS)
+VMM_OWN_SRCS := $(filter-out $(VMM_LIB_SRCS),$(VMM_SRCS))
+
+# Per-object needs: headers of pkg-config libraries, the kernel's pure x86
+# code's include directory.
+$(call objs,$(OBJ) $(TSAN_OBJ),vmm/console/vnc.c): CC_PKGS = $(PKG_VNC) $(PKG_XKB)
+$(call objs,$(OBJ) $(TSAN_OBJ),vmm/console/keymap.c): CC_PKGS = $(PKG_XKB)
+$(call objs,$(OBJ) $(TSAN_OBJ),vmm/console/sdl.c vmm/console/sdl_keys.c): CC_PKGS = $(PKG_SDL2)
+$(OBJ)/tests/unit/test_keymap.o: CC_PKGS = $(PKG_XKB)
+$(OBJ)/tests/unit/test_sdl_keys.o: CC_PKGS = $(PKG_SDL2)
+$(OBJ)/tests/display/vnc-client.o: CC_PKGS = $(PKG_VNCCLIENT) $(PKG_XKB)
+$(OBJ)/tests/display/sdl-harness.o: CC_PKGS = $(PKG_SDL2)
+$(OBJ)/tests/display/sdl-close-window.o: CC_PKGS = $(PKG_X11)
+$(OBJ)/kmod/x86/%.o: EXTRA_CPPFLAGS = -Ikmod/x86
+$(patsubst %,$(OBJ)/tests/unit/test_%.o,emulate cregs paging): EXTRA_CPPFLAGS = -Ikmod/x86
+
+# --- objects, libraries, programs --------------------------------------------
+
+# One rule per object tree; the recipe is the same but for the flags.
+cc_recipe = $(call quiet,CC)$(CC) $(1) $(USER_CPPFLAGS) $(EXTRA_CPPFLAGS) \
+	$(call pkg_cflags,$(CC_PKGS)) $(DEPFLAGS) -c -o $@ $<
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(call pkg_check,$(CC_PKGS))
+	$(call cc_recipe,$(CFLAGS))
+$(OBJ)/%.o: %.S
+	@mkdir -p $(@D)
+	$(call cc_recipe,$(CFLAGS))
+$(TSAN_OBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(call pkg_check,$(CC_PKGS))
+	$(call cc_recipe,$(TSAN_CFLAGS))
+$(ASAN_OBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(call cc_recipe,$(ASAN_CFLAGS))
+
+# Programs: objects first, then archives, then LINK_LIBS and LINK_PKGS.
+# (private: the variables are the program's, not its objects'.)
+LINK_CFLAGS = $(CFLAGS)
+define link_recipe
+	$(call pkg_check,$(LINK_PKGS))
+	$(call quiet,LD)$(CC) $(LINK_CFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) \
+		$(LINK_LIBS) $(call pkg_libs,$(LINK_PKGS)) $(LDLIBS)
+endef
+
+$(DM_LIB): $(call objs,$(OBJ),$(LIB_SRCS))
+	@mkdir -p $(@D)
+	$(call quiet,AR)rm -f $@ && $(AR) rcs $@ $^
+
 TEST_PROGS :=
 TEST_PROGS += tests/abi/coexist
 # The VRAM slot and its dirty pages on the real accelerator (display-tests).
@@ -33,27 +144,15 @@ TEST_PROGS += tests/display/vram-test
 TEST_PROGS += tests/display/vnc-client tests/display/vnc-pattern
 TEST_PROGS += tests/display/sdl-harness tests/display/sdl-close-window
 
-# The monitor (vmm/vmm): the toolstack command, the emulated PC of devmodel/.
-DM_SRCS := $(sort $(wildcard devmodel/*/*.c))
-VMM_SRCS := $(sort $(wildcard vmm/*.c vmm/console/*.c))
-# Monitor code with no accelerator or threads in it, for unit tests.
-VMM_LIB_SRCS := vmm/config.c vmm/linuxboot.c vmm/firmware.c
-USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h vmm/console/*.h)
+# Unit tests (cmocka), no hypervisor needed: every tests/unit/test_NAME.c
+# is tests/unit/test-NAME. The module's pure logic (test-sregs, the
+# instruction emulator and page walker: test-emulate, test-paging; the same
+# cases also run as KUnit: make kunit), the config parser, the device model
+# on the fake buses of tests/unit/fixture.c.
+UNIT_TESTS := $(sort $(patsubst tests/unit/test_%.c,tests/unit/test-%,$(wildcard tests/unit/test_*.c)))
+UNIT_FIXTURE := $(OBJ)/tests/unit/fixture.o
 
-# SDL2 for the sdl = 1 window (vmm/console/sdl.c). Looked up when used, not
-# when this file is read, so 'make deps' works before libsdl2-dev is there.
-SDL2_CFLAGS = $(shell pkg-config --cflags sdl2 2>/dev/null)
-SDL2_LIBS = $(shell pkg-config --libs sdl2 2>/dev/null)
-need_sdl2 = pkg-config --exists sdl2 2>/dev/null || { echo "make: SDL2 not found (pkg-config sdl2): install pkg-config and libsdl2-dev (make deps)" >&2; exit 1; }
-
-# Unit tests (cmocka), no hypervisor needed: the module's pure logic
-# (test-sregs, the instruction emulator and page walker: test-emulate,
-# test-paging; the same cases also run as KUnit: make kunit), the config parser, the device model on fake buses.
-UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-cregs tests/unit/test-paging \
-	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
-		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga stdvga display keymap sdl_keys)
-
-.PHONY: all kmod userspace deps demo check bench stress clean kunit
+.PHONY: all kmod userspace userspace-clean deps demo check bench stress clean kunit
 all: kmod userspace
 
 # The module is built by kbuild from the top-level Kbuild file (which descends
@@ -66,83 +165,82 @@ kmod:
 
 userspace: vmm/vmm $(TEST_PROGS) $(UNIT_TESTS)
 
-# Libraries found with pkg-config (the VNC console: libvncserver; its
-# keymaps: libxkbcommon): when one is missing, make names the Debian package
-# (scripts/install-deps installs them all).
-need_pkg = pkg-config --exists $(1) || { echo "make: pkg-config finds no $(1): install $(2) (make deps)" >&2; exit 1; }
-VMM_PKGS := libvncserver xkbcommon
-
-vmm/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
-	@$(call need_pkg,libvncserver,libvncserver-dev)
-	@$(call need_pkg,xkbcommon,libxkbcommon-dev)
-	@$(need_sdl2)
-	$(CC) $(CFLAGS) -I. $(SDL2_CFLAGS) -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread $$(pkg-config --libs $(VMM_PKGS)) $(SDL2_LIBS)
-
-# The display tests' programs (tests/display/vnc-tests): a scripted VNC
-# client on libvncclient, and the VNC console on a test-pattern device.
-tests/display/vnc-client: tests/display/vnc-client.c
-	@$(call need_pkg,libvncclient,libvncserver-dev)
-	$(CC) $(CFLAGS) -o $@ $< $$(pkg-config --libs libvncclient xkbcommon)
-tests/display/vnc-pattern: tests/display/vnc-pattern.c vmm/console/vnc.c vmm/console/keymap.c \
-		devmodel/display/display.c devmodel/core/timer.c $(USER_HDRS)
-	$(CC) $(CFLAGS) -I. -o $@ $< vmm/console/vnc.c vmm/console/keymap.c \
-		devmodel/display/display.c devmodel/core/timer.c -pthread $$(pkg-config --libs $(VMM_PKGS))
+vmm/vmm: $(call objs,$(OBJ),$(VMM_OWN_SRCS)) $(DM_LIB)
+vmm/vmm: private LINK_LIBS = -pthread
+vmm/vmm: private LINK_PKGS = $(PKG_VNC) $(PKG_XKB) $(PKG_SDL2)
+vmm/vmm:
+	$(link_recipe)
 
 # The monitor under ThreadSanitizer (tests/e2e/tsan-tests): races between
 # the vCPU thread, the event loop and the workers. Not part of `userspace`.
-build/tsan/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
-	@mkdir -p $(@D)
-	@$(need_sdl2)
-	$(CC) -O1 -g -fsanitize=thread -fno-omit-frame-pointer $(filter-out -O2,$(CFLAGS)) \
-		-I. $(SDL2_CFLAGS) -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread $$(pkg-config --libs $(VMM_PKGS)) $(SDL2_LIBS)
+build/tsan/vmm: $(call objs,$(TSAN_OBJ),$(VMM_SRCS) $(DM_SRCS))
+build/tsan/vmm: private LINK_CFLAGS = $(TSAN_CFLAGS)
+build/tsan/vmm: private LINK_LIBS = -pthread
+build/tsan/vmm: private LINK_PKGS = $(PKG_VNC) $(PKG_XKB) $(PKG_SDL2)
+build/tsan/vmm:
+	$(link_recipe)
 
-tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS) $(wildcard tests/unit/*.h)
-	$(CC) $(CFLAGS) -I. -o $@ $< $(DM_SRCS) $(VMM_LIB_SRCS) $(UNIT_EXTRA) -lcmocka -pthread
+# The unit tests: their own object, the shared fixtures, the library.
+# (A static pattern: the objects are named, so make keeps them.)
+$(UNIT_TESTS): tests/unit/test-%: $(OBJ)/tests/unit/test_%.o $(UNIT_FIXTURE) $(DM_LIB)
+	$(link_recipe)
+$(UNIT_TESTS): private LINK_LIBS = -lcmocka -pthread
 
-# Unit tests of monitor code beyond VMM_LIB_SRCS: its sources and libraries.
-tests/unit/test-keymap: UNIT_EXTRA = vmm/console/keymap.c -lxkbcommon
-tests/unit/test-keymap: vmm/console/keymap.c
-
-tests/display/vram-test: tests/display/vram-test.c vmm/vram.c vmm/accel.c vmm/vram.h vmm/accel.h vmm/config.h
-	$(CC) $(CFLAGS) -I. -o $@ tests/display/vram-test.c vmm/vram.c vmm/accel.c
-
+# Unit tests of code outside the library: its objects and libraries.
+tests/unit/test-keymap: $(OBJ)/vmm/console/keymap.o
+tests/unit/test-keymap: private LINK_PKGS = $(PKG_XKB)
 # The SDL key table: SDL_scancode.h's values only, no SDL library linked.
-tests/unit/test-sdl_keys: tests/unit/test_sdl_keys.c vmm/console/sdl_keys.c vmm/console/sdl_keys.h devmodel/input/input.h
-	@$(need_sdl2)
-	$(CC) $(CFLAGS) -I. $(SDL2_CFLAGS) -o $@ tests/unit/test_sdl_keys.c vmm/console/sdl_keys.c -lcmocka
-
-# A console-only driver for tests/display/sdl-tests: the SDL window on a
-# display with no machine behind it (keys and pointer printed on stdout).
-tests/display/sdl-harness: tests/display/sdl-harness.c vmm/console/sdl.c vmm/console/sdl_keys.c devmodel/display/display.c devmodel/core/timer.c $(USER_HDRS)
-	@$(need_sdl2)
-	$(CC) $(CFLAGS) -I. $(SDL2_CFLAGS) -o $@ tests/display/sdl-harness.c vmm/console/sdl.c vmm/console/sdl_keys.c devmodel/display/display.c devmodel/core/timer.c -pthread $(SDL2_LIBS)
-
-# X11 comes with libsdl2-dev (its dependency libx11-dev).
-tests/display/sdl-close-window: tests/display/sdl-close-window.c
-	$(CC) $(CFLAGS) -o $@ $< -lX11
+tests/unit/test-sdl_keys: $(OBJ)/vmm/console/sdl_keys.o
+# The module's pure x86 code, compiled for userspace (build/obj/kmod/x86/).
+tests/unit/test-sregs: $(OBJ)/kmod/x86/sregs.o
+tests/unit/test-emulate: $(OBJ)/kmod/x86/emulate.o
+tests/unit/test-cregs: $(OBJ)/kmod/x86/cregs.o $(OBJ)/kmod/x86/emulate.o
+tests/unit/test-paging: $(OBJ)/kmod/x86/paging.o
 
 # The VGA core's tests under AddressSanitizer and UBSan: its fuzz loop then
 # also proves every VRAM and surface access in bounds (VGA_FUZZ_ROUNDS=N
 # for a longer run). Not in userspace: build it with this target.
-tests/unit/test-vga-asan: tests/unit/test_vga.c $(DM_SRCS) $(USER_HDRS) $(wildcard tests/unit/*.h)
-	$(CC) $(CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-		-I. -o $@ $< $(DM_SRCS) -lcmocka -pthread
+tests/unit/test-vga-asan: $(call objs,$(ASAN_OBJ),tests/unit/test_vga.c tests/unit/fixture.c $(DM_SRCS))
+tests/unit/test-vga-asan: private LINK_CFLAGS = $(ASAN_CFLAGS)
+tests/unit/test-vga-asan: private LINK_LIBS = -lcmocka -pthread
+tests/unit/test-vga-asan:
+	$(link_recipe)
 
-# One step from sources to binary: no userspace .o next to kbuild's objects.
-tests/unit/test-sregs: tests/unit/test_sregs.c kmod/x86/sregs.c kmod/x86/sregs.h $(wildcard include/vmm/*.h)
-	$(CC) $(CFLAGS) -o $@ tests/unit/test_sregs.c kmod/x86/sregs.c -lcmocka
+# The VRAM slot on the real accelerator (tests/display/display-tests).
+tests/display/vram-test: $(call objs,$(OBJ),tests/display/vram-test.c vmm/vram.c vmm/accel.c)
+	$(link_recipe)
 
-# The instruction emulator and the guest page walker (pure code of the module).
-X86_PURE_DEPS := kmod/x86/emulate.c kmod/x86/emulate.h kmod/x86/paging.c \
-	kmod/x86/paging.h $(wildcard include/vmm/*.h)
-tests/unit/test-emulate: tests/unit/test_emulate.c tests/unit/emulate_cases.h tests/unit/emulate_check.h $(X86_PURE_DEPS)
-	$(CC) $(CFLAGS) -Ikmod/x86 -o $@ tests/unit/test_emulate.c kmod/x86/emulate.c -lcmocka
+# The display tests' programs (tests/display/vnc-tests): a scripted VNC
+# client on libvncclient, and the VNC console on a test-pattern device.
+tests/display/vnc-client: $(OBJ)/tests/display/vnc-client.o
+tests/display/vnc-client: private LINK_PKGS = $(PKG_VNCCLIENT) $(PKG_XKB)
+tests/display/vnc-client:
+	$(link_recipe)
+tests/display/vnc-pattern: $(call objs,$(OBJ),tests/display/vnc-pattern.c vmm/console/vnc.c vmm/console/keymap.c) $(DM_LIB)
+tests/display/vnc-pattern: private LINK_LIBS = -pthread
+tests/display/vnc-pattern: private LINK_PKGS = $(PKG_VNC) $(PKG_XKB)
+tests/display/vnc-pattern:
+	$(link_recipe)
 
-tests/unit/test-cregs: tests/unit/test_cregs.c tests/unit/cr_cases.h kmod/x86/cregs.c kmod/x86/cregs.h $(X86_PURE_DEPS)
-	$(CC) $(CFLAGS) -Ikmod/x86 -o $@ tests/unit/test_cregs.c kmod/x86/cregs.c kmod/x86/emulate.c -lcmocka
+# A console-only driver for tests/display/sdl-tests: the SDL window on a
+# display with no machine behind it (keys and pointer printed on stdout).
+tests/display/sdl-harness: $(call objs,$(OBJ),tests/display/sdl-harness.c vmm/console/sdl.c vmm/console/sdl_keys.c) $(DM_LIB)
+tests/display/sdl-harness: private LINK_LIBS = -pthread
+tests/display/sdl-harness: private LINK_PKGS = $(PKG_SDL2)
+tests/display/sdl-harness:
+	$(link_recipe)
 
-tests/unit/test-paging: tests/unit/test_paging.c tests/unit/paging_cases.h $(X86_PURE_DEPS)
-	$(CC) $(CFLAGS) -Ikmod/x86 -o $@ tests/unit/test_paging.c kmod/x86/paging.c -lcmocka
+# X11 comes with libsdl2-dev (its dependency libx11-dev).
+tests/display/sdl-close-window: $(OBJ)/tests/display/sdl-close-window.o
+tests/display/sdl-close-window: private LINK_PKGS = $(PKG_X11)
+tests/display/sdl-close-window:
+	$(link_recipe)
+
+tests/abi/coexist: $(OBJ)/tests/abi/coexist.o
+	$(link_recipe)
+
+# What -MMD found each object includes (-MP: a removed header is no error).
+-include $(shell find $(OBJ) $(TSAN_OBJ) $(ASAN_OBJ) -name '*.d' 2>/dev/null)
 
 # The same emulator and page-walker cases as a KUnit suite, in a UML kernel
 # built from Debian's linux-source-6.1 (cached under build/kunit/).
@@ -174,7 +272,11 @@ stress:
 	scripts/install-deps && $(MAKE) all
 	tests/stress/run --rounds $(ROUNDS)
 
-clean:
+# kbuild's clean removes the module's objects (and, as it finds every *.o
+# under M=, build/'s too, which the next make compiles again).
+clean: userspace-clean
 	-@$(kdir); $(MAKE) -C "$$kdir" M=$(CURDIR) clean
+
+userspace-clean: tests-clean
 	rm -f vmm/vmm $(TEST_PROGS) $(UNIT_TESTS) tests/unit/test-vga-asan
-	rm -rf build/tsan
+	rm -rf $(OBJ) $(BUILD)/lib $(BUILD)/tsan $(BUILD)/asan

@@ -18,20 +18,10 @@
 #include <linux/mm.h>
 
 #include "backend.h"
+#include "guest_va.h"
 #include "x86/cregs.h"
 #include "x86/emulate.h"
 #include "x86/paging.h"
-
-/* Default operand/address size of the code segment (SDM vol. 3, 21.1):
- * what the decoder needs. */
-static u8 code_bytes(const struct kvm_sregs *s, u64 rflags)
-{
-	if ((s->efer & X86_EFER_LMA) && s->cs.l)
-		return 8;
-	if ((s->cr0 & CR0_PE) && !(rflags & X86_RFLAGS_VM) && s->cs.db)
-		return 4;
-	return 2;
-}
 
 static int emulation_failed(struct vmm_vcpu *vcpu, const u8 *insn,
 			    unsigned int len, const char *why)
@@ -65,7 +55,7 @@ static int read_msw(struct vmm_vcpu *vcpu, const struct kvm_sregs *sregs,
 {
 	struct x86_emu_cpu cpu = {
 		.rip = vcpu->rip,
-		.code_bytes = code_bytes(sregs, vcpu->rflags),
+		.code_bytes = vmm_code_bytes(sregs, vcpu->rflags),
 		.seg_base = {
 			[X86_SEG_ES] = sregs->es.base, [X86_SEG_CS] = sregs->cs.base,
 			[X86_SEG_SS] = sregs->ss.base, [X86_SEG_DS] = sregs->ds.base,
@@ -73,32 +63,26 @@ static int read_msw(struct vmm_vcpu *vcpu, const struct kvm_sregs *sregs,
 		},
 	};
 	u8 bytes[2];
-	u64 linear, gpa;
-	unsigned int i;
+	u64 linear, fault_at;
 	int r;
 
 	memcpy(cpu.gprs, vcpu->gprs, sizeof(cpu.gprs));
 	linear = x86_linear(&cpu, ci->insn.seg, x86_insn_ea(&ci->insn, &cpu));
-	/* Byte by byte: the word may straddle a page. */
-	for (i = 0; i < 2; i++) {
-		u64 at = linear + i;
-
-		if (cpu.code_bytes != 8)
-			at &= 0xffffffffull;
-		r = vmm_translate(vcpu, sregs, at, 0, &gpa);
-		if (r > 0) {
-			vmm_queue_page_fault(vcpu, at, X86_PF_ERROR_CODE(r));
-			*faulted = true;
-			return 1;
-		}
-		if (r == -ERANGE) {
-			inject_gp(vcpu);
-			*faulted = true;
-			return 1;
-		}
-		if (r < 0 || vmm_read_guest(vcpu->vm, gpa, &bytes[i], 1))
-			return 0;
+	/* The word may straddle a page: each part has its own translation. */
+	r = vmm_read_guest_va(vcpu, sregs, linear, bytes, sizeof(bytes), 0,
+			      &fault_at);
+	if (r > 0) {
+		vmm_queue_page_fault(vcpu, fault_at, X86_PF_ERROR_CODE(r));
+		*faulted = true;
+		return 1;
 	}
+	if (r == -ERANGE) {
+		inject_gp(vcpu);
+		*faulted = true;
+		return 1;
+	}
+	if (r < 0)
+		return 0;
 	*msw = bytes[0] | (bytes[1] << 8);
 	return 1;
 }
@@ -135,7 +119,7 @@ int vmm_handle_cr(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 		.cr0 = sregs->cr0, .cr3 = sregs->cr3, .cr4 = sregs->cr4,
 		.efer = sregs->efer, .cs_l = sregs->cs.l,
 	};
-	u8 bytes = code_bytes(sregs, vcpu->rflags);
+	u8 bytes = vmm_code_bytes(sregs, vcpu->rflags);
 	u8 insn[X86_MAX_INSN_LEN];
 	struct x86_cr_insn ci;
 	unsigned int len, cr;

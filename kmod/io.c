@@ -15,6 +15,7 @@
 #include <linux/mm.h>
 
 #include "backend.h"
+#include "guest_va.h"
 #include "x86/emulate.h"
 #include "x86/paging.h"
 
@@ -112,7 +113,7 @@ static int handle_string_io(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 	u32 in_page, n;
 	int seg, r;
 
-	long_mode = (sregs->efer & X86_EFER_LMA) && sregs->cs.l;
+	long_mode = vmm_long_mode(sregs);
 	if (!ab) /* the CPU did not say: the default for the code segment */
 		ab = long_mode ? 8 : sregs->cs.db ? 4 : 2;
 

@@ -21,71 +21,10 @@
 
 #include "backend.h"
 #include "coalesced_mmio.h"
+#include "guest_va.h"
 #include "trace.h"
 #include "x86/emulate.h"
 #include "x86/paging.h"
-
-static int read_pte(void *ctx, u64 gpa, u64 *value, unsigned int size)
-{
-	struct vmm_vcpu *vcpu = ctx;
-
-	*value = 0;
-	return vmm_read_guest(vcpu->vm, gpa, value, size) ? -1 : 0;
-}
-
-int vmm_translate(struct vmm_vcpu *vcpu, const struct kvm_sregs *sregs,
-		  u64 linear, u32 access, u64 *gpa)
-{
-	struct x86_paging p = {
-		.cr0 = sregs->cr0, .cr3 = sregs->cr3,
-		.cr4 = sregs->cr4, .efer = sregs->efer,
-	};
-	int r = x86_translate(&p, linear, access, gpa, read_pte, vcpu);
-
-	/* A fault is X86_PF_FAULT | error code (which may be 0). */
-	if (r == X86_TRANSLATE_NONCANONICAL)
-		return -ERANGE;
-	return r < 0 ? -EFAULT : r;
-}
-
-static bool long_mode(const struct kvm_sregs *s)
-{
-	return (s->efer & X86_EFER_LMA) && s->cs.l;
-}
-
-/* Default operand/address size of the code segment (SDM vol. 3, 21.1:
- * real mode and virtual-8086 mode are 16-bit). */
-static u8 code_bytes(const struct kvm_sregs *s, u64 rflags)
-{
-	if (long_mode(s))
-		return 8;
-	if ((s->cr0 & CR0_PE) && !(rflags & X86_RFLAGS_VM) && s->cs.db)
-		return 4;
-	return 2;
-}
-
-unsigned int vmm_fetch_insn(struct vmm_vcpu *vcpu,
-			    const struct kvm_sregs *sregs, u8 *buf,
-			    unsigned int max)
-{
-	u64 linear = sregs->cs.base + vcpu->rip, gpa;
-	u32 access = X86_PF_FETCH | (sregs->ss.dpl == 3 ? X86_PF_USER : 0);
-	unsigned int done = 0;
-
-	while (done < max) {
-		u64 at = linear + done;
-		unsigned int n;
-
-		if (!long_mode(sregs))
-			at &= 0xffffffffull;
-		n = min_t(u64, max - done, PAGE_SIZE - offset_in_page(at));
-		if (vmm_translate(vcpu, sregs, at, access, &gpa) ||
-		    vmm_read_guest(vcpu->vm, gpa, buf + done, n))
-			break;
-		done += n;
-	}
-	return done;
-}
 
 /* One emulation pass: the state the callbacks need. */
 struct mmio_ctx {
@@ -240,7 +179,7 @@ static int emulate(struct vmm_vcpu *vcpu, const struct kvm_sregs *sregs,
 	cpu.seg_base[X86_SEG_DS] = sregs->ds.base;
 	cpu.seg_base[X86_SEG_FS] = sregs->fs.base;
 	cpu.seg_base[X86_SEG_GS] = sregs->gs.base;
-	cpu.code_bytes = code_bytes(sregs, vcpu->rflags);
+	cpu.code_bytes = vmm_code_bytes(sregs, vcpu->rflags);
 
 	m->write_queued = false;
 	r = x86_emulate(&cpu, m->insn, m->insn_len, &mmio_ops, &c);
@@ -312,7 +251,7 @@ int vmm_emulate_mmio(struct vmm_vcpu *vcpu, u64 gpa)
 		return 0;
 	}
 	/* Only an instruction that touches memory can have faulted here. */
-	if (x86_decode(m->insn, m->insn_len, code_bytes(sregs, vcpu->rflags),
+	if (x86_decode(m->insn, m->insn_len, vmm_code_bytes(sregs, vcpu->rflags),
 		       &d) != X86_EMU_OK ||
 	    !(d.has_mem || d.string)) {
 		emulation_failed(vcpu, gpa, "instruction not emulated");

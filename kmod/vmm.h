@@ -349,16 +349,8 @@ int vmm_complete_io(struct vmm_vcpu *vcpu);
 /* mmio.c: accesses outside RAM, emulated */
 int vmm_emulate_mmio(struct vmm_vcpu *vcpu, u64 gpa);
 int vmm_complete_mmio(struct vmm_vcpu *vcpu);
-/* Translate a guest linear address with the vCPU's paging: 0, or
- * X86_PF_FAULT | #PF error code (x86/paging.h), -ERANGE if the address is
- * not canonical, -EFAULT if a table is not in RAM. */
-int vmm_translate(struct vmm_vcpu *vcpu, const struct kvm_sregs *sregs,
-		  u64 linear, u32 access, u64 *gpa);
-/* Read up to max bytes of the instruction at CS:RIP (fewer if a page is
- * not readable RAM); the number read. */
-unsigned int vmm_fetch_insn(struct vmm_vcpu *vcpu,
-			    const struct kvm_sregs *sregs, u8 *buf,
-			    unsigned int max);
+/* guest_va.c: guest linear addresses (vmm_translate, vmm_fetch_insn,
+ * vmm_read_guest_va): guest_va.h */
 
 /* debugreg.c */
 void vmm_debugregs_reset(struct vmm_vcpu *vcpu);

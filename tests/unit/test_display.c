@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixture.h"
+
 #include "devmodel/display/display.h"
 
 static uint64_t clock_ns;
@@ -71,18 +73,10 @@ static const struct display_console_ops con_ops = {
 	.damaged = con_damaged,
 };
 
-static uint64_t fake_now(void *opaque)
-{
-	(void)opaque;
-	return clock_ns;
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	clock_ns = 1000;
-	dm_timer_list_init(&timers);
-	timers.now = fake_now;
+	fake_timers_init(&timers, &clock_ns, 1000);
 	refreshes = invalidations = resizes = damages = 0;
 	draw = 0;
 	disp = display_create(&timers);
@@ -101,12 +95,7 @@ static int teardown(void **state)
 /* Advance the clock to the next timer and run it; its deadline delta. */
 static uint64_t tick(void)
 {
-	uint64_t before = clock_ns;
-
-	assert_non_null(timers.head);
-	clock_ns = timers.head->deadline;
-	dm_timers_run(&timers, clock_ns);
-	return clock_ns - before;
+	return fake_timers_run_next(&timers, &clock_ns);
 }
 
 static void no_console_no_refresh(void **state)

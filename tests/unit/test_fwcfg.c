@@ -12,6 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixture.h"
+
 #include "devmodel/chipset/fwcfg.h"
 
 #define RAM_SIZE 0x10000
@@ -20,8 +22,7 @@
 
 struct fixture {
 	struct io_bus *pio;
-	struct guest_memory mem;
-	uint8_t *ram;
+	struct fake_ram ram;
 	struct fwcfg *fw;
 };
 
@@ -30,10 +31,9 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->ram = calloc(1, RAM_SIZE);
-	assert_int_equal(guest_memory_add(&f->mem, 0, RAM_SIZE, f->ram), 0);
+	fake_ram_init(&f->ram, RAM_SIZE);
 	f->pio = io_bus_new("pio");
-	f->fw = fwcfg_create(f->pio, &f->mem);
+	f->fw = fwcfg_create(f->pio, &f->ram.mem);
 	assert_non_null(f->fw);
 	*state = f;
 	return 0;
@@ -45,25 +45,21 @@ static int teardown(void **state)
 
 	fwcfg_destroy(f->fw);
 	io_bus_free(f->pio);
-	free(f->ram);
+	fake_ram_free(&f->ram);
 	free(f);
 	return 0;
 }
 
 static void select_key(struct fixture *f, uint16_t key)
 {
-	assert_true(io_bus_write(f->pio, 0x510, 2, key));
+	port_out16(f->pio, 0x510, key);
 }
 
 /* `rep insb` from 0x511, as the monitor runs it: one read per byte. */
 static void read_data(struct fixture *f, void *buf, size_t len)
 {
-	uint64_t v;
-
-	for (size_t i = 0; i < len; i++) {
-		assert_true(io_bus_read(f->pio, 0x511, 1, &v));
-		((uint8_t *)buf)[i] = v;
-	}
+	for (size_t i = 0; i < len; i++)
+		((uint8_t *)buf)[i] = port_in8(f->pio, 0x511);
 }
 
 static uint32_t be32(const uint8_t *p)
@@ -84,14 +80,13 @@ static void put_be32(uint8_t *p, uint32_t v)
 static uint32_t dma(struct fixture *f, uint32_t control, uint32_t length,
 		    uint64_t address)
 {
-	uint8_t *d = f->ram + DESC_GPA;
+	uint8_t *d = f->ram.bytes + DESC_GPA;
 
 	put_be32(d, control);
 	put_be32(d + 4, length);
 	put_be32(d + 8, address >> 32);
 	put_be32(d + 12, address);
-	assert_true(io_bus_write(f->pio, 0x518, 4,
-				 __builtin_bswap32(DESC_GPA)));
+	port_out32(f->pio, 0x518, __builtin_bswap32(DESC_GPA));
 	return be32(d);
 }
 
@@ -192,11 +187,11 @@ static void test_dma_read_skip_select(void **state)
 	key = fwcfg_file_key(f->fw, "etc/test");
 	assert_int_equal(dma(f, (uint32_t)key << 16 | 0x08 | 0x02, 4, BUF_GPA),
 			 0);
-	assert_memory_equal(f->ram + BUF_GPA, "0123", 4);
+	assert_memory_equal(f->ram.bytes + BUF_GPA, "0123", 4);
 	/* Same selection: skip 2, then read on from there. */
 	assert_int_equal(dma(f, 0x04, 2, 0), 0);
 	assert_int_equal(dma(f, 0x02, 3, BUF_GPA), 0);
-	assert_memory_equal(f->ram + BUF_GPA, "678", 3);
+	assert_memory_equal(f->ram.bytes + BUF_GPA, "678", 3);
 	/* The port interface shares the offset. */
 	{
 		char c;
@@ -205,27 +200,26 @@ static void test_dma_read_skip_select(void **state)
 		assert_int_equal(c, '9');
 	}
 	/* Running past the end: the rest is zeros. */
-	memset(f->ram + BUF_GPA, 0xff, 8);
+	memset(f->ram.bytes + BUF_GPA, 0xff, 8);
 	assert_int_equal(dma(f, (uint32_t)key << 16 | 0x08 | 0x02, 8,
 			     BUF_GPA + 0x100), 0);
 	assert_int_equal(dma(f, 0x02, 4, BUF_GPA), 0);
-	assert_memory_equal(f->ram + BUF_GPA, "89\0\0\xff", 5);
+	assert_memory_equal(f->ram.bytes + BUF_GPA, "89\0\0\xff", 5);
 }
 
 static void test_dma_high_half(void **state)
 {
 	struct fixture *f = *state;
-	uint8_t *d = f->ram + DESC_GPA;
+	uint8_t *d = f->ram.bytes + DESC_GPA;
 
 	put_be32(d, FW_CFG_SIGNATURE << 16 | 0x08 | 0x02);
 	put_be32(d + 4, 4);
 	put_be32(d + 8, 0);
 	put_be32(d + 12, BUF_GPA);
 	assert_true(io_bus_write(f->pio, 0x514, 4, 0));
-	assert_true(io_bus_write(f->pio, 0x518, 4,
-				 __builtin_bswap32(DESC_GPA)));
+	port_out32(f->pio, 0x518, __builtin_bswap32(DESC_GPA));
 	assert_int_equal(be32(d), 0);
-	assert_memory_equal(f->ram + BUF_GPA, "QEMU", 4);
+	assert_memory_equal(f->ram.bytes + BUF_GPA, "QEMU", 4);
 }
 
 static void test_dma_errors(void **state)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "tests/unit/portio.h"
+#include "tests/unit/fixture.h"
 
 #include "devmodel/chipset/i8042.h"
 
@@ -27,17 +27,8 @@ struct fixture {
 	struct io_bus *pio;
 	struct i8042 *kbc;
 	int resets;
-	int level[16], rises[16];
+	struct irq_recorder irq;	/* IRQ1 and IRQ12 */
 };
-
-static void record_irq(void *opaque, unsigned line, int level)
-{
-	struct fixture *f = opaque;
-
-	if (level && !f->level[line])
-		f->rises[line]++;
-	f->level[line] = level;
-}
 
 static void count_reset(void *opaque)
 {
@@ -51,8 +42,7 @@ static int setup(void **state)
 	assert_non_null(f);
 	f->pio = io_bus_new("pio");
 	f->kbc = i8042_create(f->pio,
-		(struct irq_line){ .set_level = record_irq, .opaque = f, .line = 1 },
-		(struct irq_line){ .set_level = record_irq, .opaque = f, .line = 12 },
+		irq_recorder_line(&f->irq, 1), irq_recorder_line(&f->irq, 12),
 		count_reset, f);
 	assert_non_null(f->kbc);
 	*state = f;
@@ -198,18 +188,18 @@ static void test_irq1(void **state)
 
 	write_ctr(f, 0x00);
 	port_out8(f->pio, DATA, 0xff);
-	assert_int_equal(f->rises[1], 0);
+	assert_int_equal(f->irq.rises[1], 0);
 	read_reply(f);
 	read_reply(f);
 	write_ctr(f, 0x01);
 	port_out8(f->pio, DATA, 0xff);
-	assert_int_equal(f->level[1], 1);
-	assert_int_equal(f->rises[1], 1);
+	assert_int_equal(f->irq.level[1], 1);
+	assert_int_equal(f->irq.rises[1], 1);
 	assert_int_equal(port_in8(f->pio, DATA), 0xfa);
-	assert_int_equal(f->rises[1], 2); /* AA: a new edge */
+	assert_int_equal(f->irq.rises[1], 2); /* AA: a new edge */
 	assert_int_equal(port_in8(f->pio, DATA), 0xaa);
-	assert_int_equal(f->level[1], 0);
-	assert_int_equal(f->rises[12], 0);
+	assert_int_equal(f->irq.level[1], 0);
+	assert_int_equal(f->irq.rises[12], 0);
 }
 
 /* Linux's i8042_check_aux: 0xD3 loop with IRQ 12, then a mouse reset. */
@@ -221,9 +211,9 @@ static void test_aux(void **state)
 	port_out8(f->pio, CMD, 0xd3);
 	port_out8(f->pio, DATA, 0x5a);
 	assert_true(port_in8(f->pio, STAT) & ST_AUX);
-	assert_int_equal(f->level[12], 1);
+	assert_int_equal(f->irq.level[12], 1);
 	assert_int_equal(read_reply(f), 0x5a);
-	assert_int_equal(f->level[12], 0);
+	assert_int_equal(f->irq.level[12], 0);
 	port_out8(f->pio, CMD, 0xd4);
 	port_out8(f->pio, DATA, 0xff);
 	assert_true(port_in8(f->pio, STAT) & ST_AUX);
@@ -234,8 +224,8 @@ static void test_aux(void **state)
 	port_out8(f->pio, DATA, 0xf2);
 	assert_int_equal(read_reply(f), 0xfa);
 	assert_int_equal(read_reply(f), 0x00);
-	assert_int_equal(f->rises[12], 6); /* one edge per byte */
-	assert_int_equal(f->rises[1], 0);
+	assert_int_equal(f->irq.rises[12], 6); /* one edge per byte */
+	assert_int_equal(f->irq.rises[1], 0);
 }
 
 static void test_key_events(void **state)
@@ -246,9 +236,9 @@ static void test_key_events(void **state)
 	write_ctr(f, 0x01 | 0x10); /* keyboard port disabled */
 	assert_int_equal(i8042_key_event(f->kbc, make, sizeof(make)), 0);
 	assert_empty(f);
-	assert_int_equal(f->level[1], 0);
+	assert_int_equal(f->irq.level[1], 0);
 	port_out8(f->pio, CMD, 0xae);
-	assert_int_equal(f->level[1], 1);
+	assert_int_equal(f->irq.level[1], 1);
 	assert_int_equal(read_reply(f), 0xe0);
 	assert_int_equal(read_reply(f), 0x48);
 	assert_empty(f);

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tests/unit/portio.h"
+#include "tests/unit/fixture.h"
 
 #include "devmodel/core/io.h"
 #include "devmodel/core/timer.h"
@@ -23,35 +23,18 @@ struct fixture {
 	struct dm_timer_list timers;
 	uint64_t clock;
 	struct i8254 pit;
-	int irq_level;
-	unsigned irq_edges;	/* rising edges seen on IRQ0 */
+	struct irq_recorder irq;	/* IRQ0: rises[0] are its rising edges */
 };
-
-static uint64_t fake_now(void *opaque)
-{
-	return *(uint64_t *)opaque;
-}
-
-static void record_irq(void *opaque, unsigned line, int level)
-{
-	struct fixture *f = opaque;
-
-	assert_int_equal(line, 0);
-	if (level && !f->irq_level)
-		f->irq_edges++;
-	f->irq_level = level;
-}
 
 static int setup(void **state)
 {
 	static struct fixture f;
 	struct irq_line irq0;
 
-	f = (struct fixture){ .bus = io_bus_new("pio"), .clock = 1000 * MS };
+	f = (struct fixture){ .bus = io_bus_new("pio") };
 	assert_non_null(f.bus);
-	f.timers.now = fake_now;
-	f.timers.clock_opaque = &f.clock;
-	irq0 = (struct irq_line){ .set_level = record_irq, .opaque = &f };
+	fake_timers_init(&f.timers, &f.clock, 1000 * MS);
+	irq0 = irq_recorder_line(&f.irq, 0);
 	assert_int_equal(i8254_init(&f.pit, f.bus, &f.timers, irq0), 0);
 	*state = &f;
 	return 0;
@@ -68,14 +51,7 @@ static int teardown(void **state)
 /* Move the clock forward, running each timer at its deadline. */
 static void advance(struct fixture *f, uint64_t ns)
 {
-	uint64_t end = f->clock + ns;
-	uint64_t next = dm_timers_run(&f->timers, f->clock);
-
-	while (next <= end) {
-		f->clock = next;
-		next = dm_timers_run(&f->timers, f->clock);
-	}
-	f->clock = end;
+	fake_timers_advance(&f->timers, &f->clock, ns);
 }
 
 static void write_count(struct fixture *f, unsigned ch, uint16_t count)
@@ -104,13 +80,13 @@ static void mode2_periodic_irq0(void **state)
 	port_out8(f->bus, 0x43, 0x34);		/* ch0, LSB/MSB, mode 2, binary */
 	write_count(f, 0, 1193);	/* ~1 ms, Linux HZ=1000 */
 	advance(f, clocks(1193) - 1);
-	assert_int_equal(f->irq_edges, 1);	/* the control word raised OUT */
+	assert_int_equal(f->irq.rises[0], 1);	/* the control word raised OUT */
 	advance(f, 1);
-	assert_int_equal(f->irq_edges, 2);
+	assert_int_equal(f->irq.rises[0], 2);
 	/* Edges at k * 1193 clocks exactly, computed from the clock: over
 	 * 10 s that is floor(10 * 1193182 / 1193) = 10001 periods. */
 	advance(f, 10 * NSEC_PER_SEC - clocks(1193));
-	assert_int_equal(f->irq_edges, 1 + 10001);
+	assert_int_equal(f->irq.rises[0], 1 + 10001);
 }
 
 static void mode2_late_callback_coalesces(void **state)
@@ -119,15 +95,15 @@ static void mode2_late_callback_coalesces(void **state)
 
 	port_out8(f->bus, 0x43, 0x34);
 	write_count(f, 0, 11932);	/* 10 ms */
-	f->irq_edges = 0;
+	f->irq.rises[0] = 0;
 	f->clock += 35 * MS;		/* event loop stalled */
 	dm_timers_run(&f->timers, f->clock);
-	assert_int_equal(f->irq_edges, 1);
+	assert_int_equal(f->irq.rises[0], 1);
 	/* The next edge is still on the grid: 40 ms after the start. */
 	advance(f, clocks(4 * 11932) - 35 * MS - 1);
-	assert_int_equal(f->irq_edges, 1);
+	assert_int_equal(f->irq.rises[0], 1);
 	advance(f, 1);
-	assert_int_equal(f->irq_edges, 2);
+	assert_int_equal(f->irq.rises[0], 2);
 }
 
 static void tiny_period_is_limited(void **state)
@@ -136,10 +112,10 @@ static void tiny_period_is_limited(void **state)
 
 	port_out8(f->bus, 0x43, 0x34);
 	write_count(f, 0, 2);		/* 596 kHz requested */
-	f->irq_edges = 0;
+	f->irq.rises[0] = 0;
 	advance(f, 10 * MS);
-	assert_true(f->irq_edges <= 10 * MS / I8254_MIN_IRQ_PERIOD_NS);
-	assert_true(f->irq_edges >= 10 * MS / I8254_MIN_IRQ_PERIOD_NS - 2);
+	assert_true(f->irq.rises[0] <= 10 * MS / I8254_MIN_IRQ_PERIOD_NS);
+	assert_true(f->irq.rises[0] >= 10 * MS / I8254_MIN_IRQ_PERIOD_NS - 2);
 	/* The counter itself still runs at full speed. */
 	port_out8(f->bus, 0x43, 0x00);
 	assert_true(read_count(f, 0) <= 2);
@@ -150,16 +126,16 @@ static void mode0_one_shot_irq0(void **state)
 	struct fixture *f = *state;
 
 	port_out8(f->bus, 0x43, 0x30);		/* ch0, LSB/MSB, mode 0 */
-	f->irq_edges = 0;
+	f->irq.rises[0] = 0;
 	write_count(f, 0, 1000);
-	assert_int_equal(f->irq_level, 0);
+	assert_int_equal(f->irq.level[0], 0);
 	advance(f, clocks(1000) - 1);
-	assert_int_equal(f->irq_edges, 0);
+	assert_int_equal(f->irq.rises[0], 0);
 	advance(f, 1);
-	assert_int_equal(f->irq_edges, 1);
+	assert_int_equal(f->irq.rises[0], 1);
 	advance(f, 100 * MS);		/* one shot only */
-	assert_int_equal(f->irq_edges, 1);
-	assert_int_equal(f->irq_level, 1);
+	assert_int_equal(f->irq.rises[0], 1);
+	assert_int_equal(f->irq.level[0], 1);
 }
 
 /* SeaBIOS's TSC calibration: gate on, channel 2 mode 0, poll 0x61 bit 5. */
@@ -175,7 +151,7 @@ static void channel2_gate_and_port61(void **state)
 	assert_int_equal(port_in8(f->bus, 0x61) & 0x20, 0);
 	f->clock += 1;
 	assert_int_equal(port_in8(f->bus, 0x61) & 0x20, 0x20);
-	assert_int_equal(f->irq_edges, 0);	/* channel 2 has no IRQ */
+	assert_int_equal(f->irq.rises[0], 0);	/* channel 2 has no IRQ */
 
 	/* Gate low holds the count: it only runs while bit 0 is set. */
 	port_out8(f->bus, 0x61, 0x00);

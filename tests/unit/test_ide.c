@@ -24,6 +24,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixture.h"
+
 #include "devmodel/core/io.h"
 #include "devmodel/core/pci.h"
 #include "devmodel/storage/ide.h"
@@ -76,15 +78,13 @@ struct fixture {
 	struct io_bus *ports, *mem_bus;
 	struct pci_bus *pci;
 	struct pci_device isa;	/* 00:01.0, so that 01.1 is visible */
-	struct guest_memory mem;
-	uint8_t *ram;
+	struct fake_ram ram;
 	struct dm_worker_pool *pool;
 	char dir[64];
 	char disk_path[96], ro_path[96], cd_path[96];
 	struct block_backend *disk, *ro, *cd;
 	struct piix_ide *ide;
-	int level[16];
-	unsigned rises[16];
+	struct irq_recorder irq;	/* IRQ14 and IRQ15 */
 };
 
 /* ---- image contents ---- */
@@ -160,15 +160,6 @@ static void make_images(struct fixture *f)
 
 /* ---- the machine ---- */
 
-static void irq_set(void *opaque, unsigned line, int level)
-{
-	struct fixture *f = opaque;
-
-	if (level && !f->level[line])
-		f->rises[line]++;
-	f->level[line] = level;
-}
-
 static const struct pci_device_info isa_bridge_info = {
 	.name = "isa", .vendor_id = 0x8086, .device_id = 0x7000,
 	.class_code = 0x060100, .multifunction = true,
@@ -197,9 +188,7 @@ static int setup_layout(void **state, enum layout layout)
 	f->ro = open_image(f->ro_path, true);
 	f->cd = open_image(f->cd_path, true);
 
-	f->ram = calloc(1, RAM_SIZE);
-	assert_non_null(f->ram);
-	assert_int_equal(guest_memory_add(&f->mem, 0, RAM_SIZE, f->ram), 0);
+	fake_ram_init(&f->ram, RAM_SIZE);
 	f->ports = io_bus_new("ports");
 	f->mem_bus = io_bus_new("mem");
 	f->pci = pci_bus_new(f->ports, f->mem_bus);
@@ -214,9 +203,9 @@ static int setup_layout(void **state, enum layout layout)
 		drives[2] = (struct ide_drive_config){ IDE_DRIVE_CDROM, f->cd };
 		drives[3] = (struct ide_drive_config){ IDE_DRIVE_DISK, f->ro };
 	}
-	f->ide = piix_ide_create(f->pci, &f->mem,
-				 (struct irq_line){ irq_set, f, IRQ_PRI },
-				 (struct irq_line){ irq_set, f, IRQ_SEC },
+	f->ide = piix_ide_create(f->pci, &f->ram.mem,
+				 irq_recorder_line(&f->irq, IRQ_PRI),
+				 irq_recorder_line(&f->irq, IRQ_SEC),
 				 f->pool, drives);
 	assert_non_null(f->ide);
 	*state = f;
@@ -250,7 +239,7 @@ static int teardown(void **state)
 	unlink(f->ro_path);
 	unlink(f->cd_path);
 	rmdir(f->dir);
-	free(f->ram);
+	fake_ram_free(&f->ram);
 	free(f);
 	return 0;
 }
@@ -259,10 +248,7 @@ static int teardown(void **state)
 
 static uint32_t in(struct fixture *f, uint16_t port, unsigned size)
 {
-	uint64_t v;
-
-	io_bus_read(f->ports, port, size, &v);
-	return (uint32_t)v;
+	return (uint32_t)bus_read_any(f->ports, port, size, NULL);
 }
 
 static uint8_t inb(struct fixture *f, uint16_t port)
@@ -272,7 +258,7 @@ static uint8_t inb(struct fixture *f, uint16_t port)
 
 static void out(struct fixture *f, uint16_t port, unsigned size, uint32_t v)
 {
-	io_bus_write(f->ports, port, size, v);
+	bus_write_any(f->ports, port, size, v);
 }
 
 static void outb(struct fixture *f, uint16_t port, uint8_t v)
@@ -280,17 +266,16 @@ static void outb(struct fixture *f, uint16_t port, uint8_t v)
 	out(f, port, 1, v);
 }
 
+/* The IDE function, 00:01.1. */
 static uint32_t cfg_read(struct fixture *f, unsigned offset, unsigned size)
 {
-	out(f, 0xcf8, 4, 0x80000000u | 1 << 11 | 1 << 8 | (offset & 0xfc));
-	return in(f, 0xcfc + (offset & 3), size);
+	return cfg1_read(f->ports, 1, 1, offset, size);
 }
 
 static void cfg_write(struct fixture *f, unsigned offset, unsigned size,
 		      uint32_t v)
 {
-	out(f, 0xcf8, 4, 0x80000000u | 1 << 11 | 1 << 8 | (offset & 0xfc));
-	out(f, 0xcfc + (offset & 3), size, v);
+	cfg1_write(f->ports, 1, 1, offset, size, v);
 }
 
 static void drain(struct fixture *f)
@@ -442,7 +427,7 @@ static void identify_disk(void **state)
 	uint8_t sum = 0;
 
 	identify(f, PRI, 0, id);
-	assert_true(f->rises[IRQ_PRI] == 1);
+	assert_true(f->irq.rises[IRQ_PRI] == 1);
 	assert_int_equal(inb(f, PRI + 7), ST_READY);
 	assert_int_equal(id[0], 0x0040);
 	assert_int_equal(id[1], 16383);
@@ -507,7 +492,7 @@ static void floating_bus_without_drives(void **state)
 	assert_int_equal(inb(f, SEC + 3), 0xff);
 	assert_int_equal(inb(f, SEC + 6), 0xff);
 	command(f, SEC, CMD_IDENTIFY);
-	assert_int_equal(f->rises[IRQ_SEC], 0);
+	assert_int_equal(f->irq.rises[IRQ_SEC], 0);
 }
 
 static void missing_slave_reads_zero(void **state)
@@ -524,7 +509,7 @@ static void missing_slave_reads_zero(void **state)
 	assert_int_equal(inb(f, PRI + 3), 0);
 	command(f, PRI, CMD_IDENTIFY);			/* nobody answers */
 	assert_int_equal(inb(f, PRI_CTL), 0);
-	assert_int_equal(f->rises[IRQ_PRI], 0);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 0);
 	/* The master latched the writes and is idle. */
 	outb(f, PRI + 6, 0xa0);
 	assert_int_equal(inb(f, PRI + 6), 0xa0);
@@ -559,7 +544,7 @@ static void soft_reset_signatures(void **state)
 	outb(f, SEC + 6, 0xb0);
 	assert_int_equal(inb(f, SEC + 7), ST_READY);
 	check_signature(f, SEC, 0x00, 0x00);
-	assert_int_equal(f->rises[IRQ_SEC], 0);
+	assert_int_equal(f->irq.rises[IRQ_SEC], 0);
 }
 
 static void diagnostic_and_device_reset(void **state)
@@ -569,7 +554,7 @@ static void diagnostic_and_device_reset(void **state)
 	outb(f, SEC_CTL, 0x00);
 	outb(f, SEC + 6, 0xa0);
 	command(f, SEC, CMD_DIAGNOSTIC);
-	assert_int_equal(f->rises[IRQ_SEC], 1);
+	assert_int_equal(f->irq.rises[IRQ_SEC], 1);
 	assert_int_equal(inb(f, SEC + 7), 0x00);
 	check_signature(f, SEC, 0x14, 0xeb);
 	outb(f, SEC + 6, 0xb0);
@@ -580,7 +565,7 @@ static void diagnostic_and_device_reset(void **state)
 	command(f, SEC, CMD_DEVICE_RESET);
 	assert_int_equal(inb(f, SEC + 7), 0x00);
 	check_signature(f, SEC, 0x14, 0xeb);
-	assert_int_equal(f->rises[IRQ_SEC], 1);
+	assert_int_equal(f->irq.rises[IRQ_SEC], 1);
 	/* A disk has no DEVICE RESET. */
 	outb(f, SEC + 6, 0xb0);
 	command(f, SEC, CMD_DEVICE_RESET);
@@ -606,13 +591,13 @@ static void read_sectors_pio(void **state)
 	taskfile28(f, PRI, 0, 5, 3);
 	command(f, PRI, CMD_READ_SECTORS);
 	for (unsigned s = 0; s < 3; s++) {
-		assert_int_equal(f->rises[IRQ_PRI], s + 1);
-		assert_int_equal(f->level[IRQ_PRI], 1);
+		assert_int_equal(f->irq.rises[IRQ_PRI], s + 1);
+		assert_int_equal(f->irq.level[IRQ_PRI], 1);
 		read_block(f, PRI, buf, sizeof(buf), 2);
 		check_sector(buf, 5 + s, disk_byte);
 	}
 	/* No interrupt after the last block. */
-	assert_int_equal(f->rises[IRQ_PRI], 3);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 3);
 	assert_int_equal(inb(f, PRI + 7), ST_READY);
 }
 
@@ -664,13 +649,13 @@ static void read_write_multiple(void **state)
 	assert_int_equal(id[59], 0x0104);
 
 	/* 10 sectors in blocks of 4, 4, 2: one interrupt each. */
-	rises = f->rises[IRQ_PRI];
+	rises = f->irq.rises[IRQ_PRI];
 	taskfile28(f, PRI, 0, 20, 10);
 	command(f, PRI, CMD_READ_MULTIPLE);
 	read_block(f, PRI, buf, 4 * 512, 2);
 	read_block(f, PRI, buf + 4 * 512, 4 * 512, 2);
 	read_block(f, PRI, buf + 8 * 512, 2 * 512, 4);
-	assert_int_equal(f->rises[IRQ_PRI] - rises, 3);
+	assert_int_equal(f->irq.rises[IRQ_PRI] - rises, 3);
 	assert_int_equal(inb(f, PRI + 7), ST_READY);
 	for (unsigned s = 0; s < 10; s++)
 		check_sector(buf + s * 512, 20 + s, disk_byte);
@@ -679,16 +664,16 @@ static void read_write_multiple(void **state)
 	 * after the first block and one at completion. */
 	for (unsigned i = 0; i < sizeof(out_data); i++)
 		out_data[i] = (uint8_t)(i * 13 + 7);
-	rises = f->rises[IRQ_PRI];
+	rises = f->irq.rises[IRQ_PRI];
 	taskfile28(f, PRI, 0, 100, 6);
 	command(f, PRI, CMD_WRITE_MULTIPLE);
 	assert_int_equal(inb(f, PRI_CTL), ST_DRQ);
-	assert_int_equal(f->rises[IRQ_PRI], rises);
+	assert_int_equal(f->irq.rises[IRQ_PRI], rises);
 	write_data(f, PRI, out_data, 4 * 512);
-	assert_int_equal(f->rises[IRQ_PRI] - rises, 1);
+	assert_int_equal(f->irq.rises[IRQ_PRI] - rises, 1);
 	assert_int_equal(inb(f, PRI + 7), ST_DRQ);
 	write_data(f, PRI, out_data + 4 * 512, 2 * 512);
-	assert_int_equal(f->rises[IRQ_PRI] - rises, 2);
+	assert_int_equal(f->irq.rises[IRQ_PRI] - rises, 2);
 	assert_int_equal(inb(f, PRI + 7), ST_READY);
 	for (unsigned s = 0; s < 6; s++)
 		check_file_sector(f->disk_path, 100 + s, out_data + s * 512);
@@ -737,7 +722,7 @@ static void out_of_range_is_idnf(void **state)
 	command(f, PRI, CMD_READ_SECTORS_EXT);
 	assert_int_equal(inb(f, PRI + 7), ST_ERR);
 	assert_int_equal(inb(f, PRI + 1), 0x10);
-	assert_int_equal(f->rises[IRQ_PRI], 1);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 1);
 
 	taskfile28(f, SEC, 1, RO_SECTORS, 1);
 	command(f, SEC, CMD_READ_SECTORS);
@@ -755,12 +740,12 @@ static void write_sectors_reach_the_file(void **state)
 	taskfile28(f, PRI, 0, 10, 2);
 	command(f, PRI, CMD_WRITE_SECTORS);
 	assert_int_equal(inb(f, PRI_CTL), ST_DRQ);
-	assert_int_equal(f->rises[IRQ_PRI], 0);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 0);
 	write_data(f, PRI, data, 512);
-	assert_int_equal(f->rises[IRQ_PRI], 1);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 1);
 	assert_int_equal(inb(f, PRI + 7), ST_DRQ);
 	write_data(f, PRI, data + 512, 512);
-	assert_int_equal(f->rises[IRQ_PRI], 2);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 2);
 	assert_int_equal(inb(f, PRI + 7), ST_READY);
 	check_file_sector(f->disk_path, 10, data);
 	check_file_sector(f->disk_path, 11, data + 512);
@@ -806,7 +791,7 @@ static void put_le32(uint8_t *p, uint32_t v)
 static void put_prd(struct fixture *f, unsigned index, uint32_t addr,
 		    uint32_t count, bool eot)
 {
-	uint8_t *prd = f->ram + PRD_GPA + 8 * index;
+	uint8_t *prd = f->ram.bytes + PRD_GPA + 8 * index;
 
 	put_le32(prd, addr);
 	put_le32(prd + 4, (count & 0xffff) | (eot ? 0x80000000u : 0));
@@ -848,11 +833,11 @@ static void three_region_table(struct fixture *f)
 
 static void check_dma_regions(struct fixture *f, uint64_t lba)
 {
-	check_sector(f->ram + dma_region[0], lba, disk_byte);
-	check_sector(f->ram + dma_region[0] + 0xfe00, lba + 127, disk_byte);
-	check_sector(f->ram + dma_region[1], lba + 128, disk_byte);
-	check_sector(f->ram + dma_region[1] + 0x600, lba + 131, disk_byte);
-	check_sector(f->ram + dma_region[2], lba + 132, disk_byte);
+	check_sector(f->ram.bytes + dma_region[0], lba, disk_byte);
+	check_sector(f->ram.bytes + dma_region[0] + 0xfe00, lba + 127, disk_byte);
+	check_sector(f->ram.bytes + dma_region[1], lba + 128, disk_byte);
+	check_sector(f->ram.bytes + dma_region[1] + 0x600, lba + 131, disk_byte);
+	check_sector(f->ram.bytes + dma_region[2], lba + 132, disk_byte);
 }
 
 static void read_dma_command_then_start(void **state)
@@ -866,14 +851,14 @@ static void read_dma_command_then_start(void **state)
 	command(f, PRI, CMD_READ_DMA);
 	assert_int_equal(inb(f, PRI_CTL), ST_DRQ);
 	drain(f);
-	assert_int_equal(f->ram[dma_region[0]], 0);	/* not started */
+	assert_int_equal(f->ram.bytes[dma_region[0]], 0);	/* not started */
 	bm_start(f, 0);
 	drain(f);
 	assert_int_equal(inb(f, BM_BASE + 2), 0x04);	/* interrupt, done */
-	assert_int_equal(f->rises[IRQ_PRI], 1);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 1);
 	bm_stop(f, 0);
 	assert_int_equal(inb(f, PRI + 7), ST_READY);
-	assert_int_equal(f->level[IRQ_PRI], 0);
+	assert_int_equal(f->irq.level[IRQ_PRI], 0);
 	check_dma_regions(f, 2);
 	outb(f, BM_BASE + 2, 0x04);
 	assert_int_equal(inb(f, BM_BASE + 2), 0x00);
@@ -892,7 +877,7 @@ static void read_dma_start_then_command(void **state)
 	command(f, PRI, CMD_READ_DMA);
 	drain(f);
 	assert_int_equal(inb(f, BM_BASE + 2), 0x04);
-	assert_int_equal(f->rises[IRQ_PRI], 1);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 1);
 	bm_stop(f, 0);
 	assert_int_equal(inb(f, PRI + 7), ST_READY);
 	check_dma_regions(f, 40);
@@ -901,7 +886,7 @@ static void read_dma_start_then_command(void **state)
 static void write_dma_reaches_the_file(void **state)
 {
 	struct fixture *f = *state;
-	uint8_t *a = f->ram + 0x30000, *b = f->ram + 0x31000;
+	uint8_t *a = f->ram.bytes + 0x30000, *b = f->ram.bytes + 0x31000;
 
 	enable_bus_master(f);
 	for (unsigned i = 0; i < 512; i++) {
@@ -959,7 +944,7 @@ static void dma_prd_errors(void **state)
 	drain(f);
 	assert_int_equal(inb(f, BM_BASE + 2), 0x05);
 	assert_int_equal(inb(f, PRI + 7), ST_READY);
-	check_sector(f->ram + 0x20000, 7, disk_byte);
+	check_sector(f->ram.bytes + 0x20000, 7, disk_byte);
 	bm_stop(f, 0);
 	assert_int_equal(inb(f, BM_BASE + 2), 0x04);
 
@@ -982,14 +967,14 @@ static void flush_cache_on_the_pool(void **state)
 	/* BSY until the event loop ran the completion. */
 	assert_int_equal(inb(f, PRI_CTL) & ST_BSY, ST_BSY);
 	assert_int_equal(inb(f, PRI + 3), inb(f, PRI + 7));	/* reads Status */
-	assert_int_equal(f->rises[IRQ_PRI], 0);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 0);
 	drain(f);
-	assert_int_equal(f->rises[IRQ_PRI], 1);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 1);
 	assert_int_equal(inb(f, PRI + 7), ST_READY);
 	command(f, PRI, 0xea);		/* FLUSH CACHE EXT */
 	drain(f);
 	assert_int_equal(inb(f, PRI + 7), ST_READY);
-	assert_int_equal(f->rises[IRQ_PRI], 2);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 2);
 }
 
 static void set_features(void **state)
@@ -1044,14 +1029,14 @@ static void nien_masks_intrq(void **state)
 
 	outb(f, PRI_CTL, 0x02);
 	identify(f, PRI, 0, id);
-	assert_int_equal(f->rises[IRQ_PRI], 0);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 0);
 	/* Pending and unmasked: INTRQ rises now. */
 	select_unit(f, PRI, 0);
 	command(f, PRI, CMD_CHECK_POWER);
-	assert_int_equal(f->level[IRQ_PRI], 0);
+	assert_int_equal(f->irq.level[IRQ_PRI], 0);
 	outb(f, PRI_CTL, 0x00);
-	assert_int_equal(f->rises[IRQ_PRI], 1);
-	assert_int_equal(f->level[IRQ_PRI], 1);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 1);
+	assert_int_equal(f->irq.level[IRQ_PRI], 1);
 }
 
 static void status_clears_intrq_alt_status_does_not(void **state)
@@ -1060,20 +1045,20 @@ static void status_clears_intrq_alt_status_does_not(void **state)
 
 	select_unit(f, PRI, 0);
 	command(f, PRI, CMD_CHECK_POWER);
-	assert_int_equal(f->level[IRQ_PRI], 1);
+	assert_int_equal(f->irq.level[IRQ_PRI], 1);
 	assert_int_equal(inb(f, PRI_CTL), ST_READY);
-	assert_int_equal(f->level[IRQ_PRI], 1);
+	assert_int_equal(f->irq.level[IRQ_PRI], 1);
 	assert_int_equal(inb(f, PRI + 7), ST_READY);
-	assert_int_equal(f->level[IRQ_PRI], 0);
+	assert_int_equal(f->irq.level[IRQ_PRI], 0);
 	/* A new command clears a pending interrupt too. */
 	command(f, PRI, CMD_CHECK_POWER);
-	assert_int_equal(f->rises[IRQ_PRI], 2);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 2);
 	outb(f, PRI + 2, 3);
 	command(f, PRI, CMD_SET_MULTIPLE);	/* aborted: asserts again */
-	assert_int_equal(f->rises[IRQ_PRI], 3);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 3);
 	/* Selecting the absent slave releases INTRQ. */
 	outb(f, PRI + 6, 0xb0);
-	assert_int_equal(f->level[IRQ_PRI], 0);
+	assert_int_equal(f->irq.level[IRQ_PRI], 0);
 }
 
 /* ---- ATAPI ---- */
@@ -1151,7 +1136,7 @@ static void atapi_test_unit_ready(void **state)
 
 	outb(f, SEC_CTL, 0);
 	send_packet(f, tur, 0, false);
-	assert_int_equal(f->rises[IRQ_SEC], 1);
+	assert_int_equal(f->irq.rises[IRQ_SEC], 1);
 	assert_int_equal(inb(f, SEC + 7), 0x40);
 	assert_int_equal(inb(f, SEC + 2), 0x03);
 }
@@ -1169,7 +1154,7 @@ static void atapi_inquiry_in_small_drq_blocks(void **state)
 			 36);
 	assert_int_equal(blocks, 3);			/* 16 + 16 + 4 */
 	assert_int_equal(largest, 16);
-	assert_int_equal(f->rises[IRQ_SEC], 4);		/* 3 blocks + end */
+	assert_int_equal(f->irq.rises[IRQ_SEC], 4);		/* 3 blocks + end */
 	assert_int_equal(inb(f, SEC + 7), 0x40);
 	assert_int_equal(buf[0], 0x05);
 	assert_memory_equal(buf + 16, "VMM DVD-ROM", 11);
@@ -1228,8 +1213,8 @@ static void atapi_read10_dma(void **state)
 	bm_stop(f, 1);
 	assert_int_equal(inb(f, SEC + 7), 0x40);
 	assert_int_equal(inb(f, SEC + 2), 0x03);
-	check_cd_block(f->ram + 0x20000, 6);
-	check_cd_block(f->ram + 0x20800, 7);
+	check_cd_block(f->ram.bytes + 0x20000, 6);
+	check_cd_block(f->ram.bytes + 0x20800, 7);
 
 	/* A reply from the buffer goes by DMA too. */
 	const uint8_t capacity[12] = { 0x25 };
@@ -1240,8 +1225,8 @@ static void atapi_read10_dma(void **state)
 	drain(f);
 	bm_stop(f, 1);
 	assert_int_equal(inb(f, SEC + 7), 0x40);
-	assert_int_equal(f->ram[0x28003], CD_BLOCKS);	/* last LBA */
-	assert_int_equal(f->ram[0x28006], 0x08);	/* 2048 */
+	assert_int_equal(f->ram.bytes[0x28003], CD_BLOCKS);	/* last LBA */
+	assert_int_equal(f->ram.bytes[0x28006], 0x08);	/* 2048 */
 }
 
 /* The image ends inside its last block: the rest reads as zeros. */
@@ -1266,7 +1251,7 @@ static void atapi_partial_last_block(void **state)
 	check_partial_block(buf);
 
 	enable_bus_master(f);
-	memset(f->ram + 0x20000, 0xee, 0x1000);
+	memset(f->ram.bytes + 0x20000, 0xee, 0x1000);
 	put_prd(f, 0, 0x20000, 0x400, false);
 	put_prd(f, 1, 0x20400, 0x400, true);
 	bm_setup(f, 1, true);
@@ -1275,8 +1260,8 @@ static void atapi_partial_last_block(void **state)
 	drain(f);
 	bm_stop(f, 1);
 	assert_int_equal(inb(f, SEC + 7), 0x40);
-	check_partial_block(f->ram + 0x20000);
-	assert_int_equal(f->ram[0x20800], 0xee);
+	check_partial_block(f->ram.bytes + 0x20000);
+	assert_int_equal(f->ram.bytes[0x20800], 0xee);
 }
 
 static void atapi_check_condition_and_sense(void **state)
@@ -1316,8 +1301,8 @@ static void machine_reset(void **state)
 	outb(f, BM_BASE + 4, 0x12);
 	pci_bus_reset(f->pci);
 	piix_ide_reset(f->ide);
-	assert_int_equal(f->rises[IRQ_PRI], 1);	/* SET MULTIPLE's only */
-	assert_int_equal(f->level[IRQ_PRI], 0);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 1);	/* SET MULTIPLE's only */
+	assert_int_equal(f->irq.level[IRQ_PRI], 0);
 	assert_int_equal(inb(f, PRI + 7), ST_READY);
 	check_signature(f, PRI, 0, 0);
 	assert_int_equal(inb(f, SEC + 7), 0x00);	/* CD-ROM: DRDY clear */
@@ -1340,7 +1325,7 @@ static void soft_reset_waits_for_the_pool(void **state)
 	assert_int_equal(inb(f, PRI_CTL), ST_BSY);
 	drain(f);
 	/* The stale flush posts nothing; the reset completes. */
-	assert_int_equal(f->rises[IRQ_PRI], 0);
+	assert_int_equal(f->irq.rises[IRQ_PRI], 0);
 	assert_int_equal(inb(f, PRI + 7), ST_READY);
 	check_signature(f, PRI, 0, 0);
 }

@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixture.h"
+
 #include "devmodel/core/io.h"
 #include "devmodel/core/pci.h"
 #include "devmodel/chipset/i440fx.h"
@@ -31,8 +33,7 @@ struct machine {
 	struct i440fx hb;
 	struct piix3 piix3;
 	struct test_device dev;
-	int isa_level[PIIX3_ISA_IRQS];
-	unsigned isa_changes;
+	struct irq_recorder isa_irq;	/* PIIX3's ISA IRQ lines */
 	unsigned resets;
 	uint8_t pam_seen[I440FX_PAM_COUNT];
 	unsigned pam_calls;
@@ -99,14 +100,6 @@ static const struct pci_device_info ide_like_info = {
 
 /* ---- machine callbacks ---- */
 
-static void isa_irq_set(void *opaque, unsigned line, int level)
-{
-	struct machine *m = opaque;
-
-	m->isa_level[line] = level;
-	m->isa_changes++;
-}
-
 static void reset_requested(void *opaque)
 {
 	struct machine *m = opaque;
@@ -148,7 +141,7 @@ static int setup(void **state)
 	if (!m.pci)
 		return -1;
 	for (unsigned i = 0; i < PIIX3_ISA_IRQS; i++)
-		isa_irq[i] = (struct irq_line){ isa_irq_set, &m, i };
+		isa_irq[i] = irq_recorder_line(&m.isa_irq, i);
 	if (i440fx_init(&m.hb, m.pci, pam_changed, &m) ||
 	    piix3_init(&m.piix3, m.pci, isa_irq, reset_requested, &m))
 		return -1;
@@ -172,44 +165,30 @@ static int teardown(void **state)
 
 static uint64_t in(struct machine *m, uint16_t port, unsigned size)
 {
-	uint64_t v;
-
-	io_bus_read(m->ports, port, size, &v);
-	return v;
+	return bus_read_any(m->ports, port, size, NULL);
 }
 
 static void out(struct machine *m, uint16_t port, unsigned size, uint32_t v)
 {
-	io_bus_write(m->ports, port, size, v);
-}
-
-static uint32_t config_address(unsigned bus, unsigned slot, unsigned fn,
-			       unsigned offset)
-{
-	return 0x80000000u | bus << 16 | slot << 11 | fn << 8 | (offset & 0xfc);
+	bus_write_any(m->ports, port, size, v);
 }
 
 static uint32_t cfg_read(struct machine *m, unsigned slot, unsigned fn,
 			 unsigned offset, unsigned size)
 {
-	out(m, 0xcf8, 4, config_address(0, slot, fn, offset));
-	return (uint32_t)in(m, 0xcfc + (offset & 3), size);
+	return cfg1_read(m->ports, slot, fn, offset, size);
 }
 
 static void cfg_write(struct machine *m, unsigned slot, unsigned fn,
 		      unsigned offset, unsigned size, uint32_t value)
 {
-	out(m, 0xcf8, 4, config_address(0, slot, fn, offset));
-	out(m, 0xcfc + (offset & 3), size, value);
+	cfg1_write(m->ports, slot, fn, offset, size, value);
 }
 
 static uint64_t mem_read(struct machine *m, uint64_t addr, unsigned size,
 			 bool *hit)
 {
-	uint64_t v;
-
-	*hit = io_bus_read(m->mem, addr, size, &v);
-	return v;
+	return bus_read_any(m->mem, addr, size, hit);
 }
 
 /* ---- configuration mechanism #1 ---- */
@@ -258,7 +237,7 @@ static void absent_devices_read_all_ones(void **state)
 	assert_int_equal(cfg_read(m, 7, 0, 2, 2), 0xffff);
 	assert_int_equal(cfg_read(m, 0, 1, 0, 4), 0xffffffff); /* no 00:00.1 */
 	/* Bus 1 does not exist. */
-	out(m, 0xcf8, 4, config_address(1, 0, 0, 0));
+	out(m, 0xcf8, 4, cfg1_address(1, 0, 0, 0));
 	assert_int_equal(in(m, 0xcfc, 4), 0xffffffff);
 	/* Enable bit clear: no configuration cycle. */
 	out(m, 0xcf8, 4, 0x00000000);
@@ -470,15 +449,15 @@ static void intx_reaches_the_routed_isa_irq(void **state)
 	program_pirqs_like_seabios(m);
 	/* Slot 3 INTA# -> PIRQ[(3 + 1 - 2) & 3] = PIRQC -> IRQ 11. */
 	pci_set_irq(&m->dev.pci, 1);
-	assert_int_equal(m->isa_level[11], 1);
-	assert_int_equal(m->isa_level[10], 0);
-	assert_int_equal(m->isa_changes, 1);
+	assert_int_equal(m->isa_irq.level[11], 1);
+	assert_int_equal(m->isa_irq.level[10], 0);
+	assert_int_equal(m->isa_irq.changes, 1);
 	assert_int_equal(cfg_read(m, TEST_SLOT, 0, PCI_STATUS, 1) & PCI_STATUS_INTERRUPT,
 			 PCI_STATUS_INTERRUPT);
 	pci_set_irq(&m->dev.pci, 1); /* no edge on repeated level */
-	assert_int_equal(m->isa_changes, 1);
+	assert_int_equal(m->isa_irq.changes, 1);
 	pci_set_irq(&m->dev.pci, 0);
-	assert_int_equal(m->isa_level[11], 0);
+	assert_int_equal(m->isa_irq.level[11], 0);
 	assert_int_equal(cfg_read(m, TEST_SLOT, 0, PCI_STATUS, 1) & PCI_STATUS_INTERRUPT, 0);
 }
 
@@ -489,13 +468,13 @@ static void rerouting_moves_an_asserted_interrupt(void **state)
 	program_pirqs_like_seabios(m);
 	pci_set_irq(&m->dev.pci, 1);
 	cfg_write(m, 1, 0, 0x62, 1, 5);
-	assert_int_equal(m->isa_level[11], 0);
-	assert_int_equal(m->isa_level[5], 1);
+	assert_int_equal(m->isa_irq.level[11], 0);
+	assert_int_equal(m->isa_irq.level[5], 1);
 	/* Disabled (bit 7) and reserved targets route nowhere. */
 	cfg_write(m, 1, 0, 0x62, 1, 0x85);
-	assert_int_equal(m->isa_level[5], 0);
+	assert_int_equal(m->isa_irq.level[5], 0);
 	cfg_write(m, 1, 0, 0x62, 1, 13);
-	assert_int_equal(m->isa_level[13], 0);
+	assert_int_equal(m->isa_irq.level[13], 0);
 	assert_int_equal(piix3_pirq_to_isa_irq(&m->piix3, 2), -1);
 	assert_int_equal(cfg_read(m, 1, 0, 0x62, 1), 13);
 	cfg_write(m, 1, 0, 0x62, 1, 0xff); /* bits 6:4 reserved */
@@ -518,9 +497,9 @@ static void shared_pirq_is_wired_or(void **state)
 	pci_set_irq(&m->dev.pci, 1);
 	pci_set_irq(&other, 1);
 	pci_set_irq(&m->dev.pci, 0);
-	assert_int_equal(m->isa_level[11], 1);
+	assert_int_equal(m->isa_irq.level[11], 1);
 	pci_set_irq(&other, 0);
-	assert_int_equal(m->isa_level[11], 0);
+	assert_int_equal(m->isa_irq.level[11], 0);
 	pci_bus_unregister_device(m->pci, &other);
 }
 
@@ -531,11 +510,11 @@ static void interrupt_disable_masks_intx(void **state)
 	program_pirqs_like_seabios(m);
 	cfg_write(m, TEST_SLOT, 0, PCI_COMMAND, 2, PCI_COMMAND_INTX_DISABLE);
 	pci_set_irq(&m->dev.pci, 1);
-	assert_int_equal(m->isa_level[11], 0);
+	assert_int_equal(m->isa_irq.level[11], 0);
 	cfg_write(m, TEST_SLOT, 0, PCI_COMMAND, 2, 0);
-	assert_int_equal(m->isa_level[11], 1);
+	assert_int_equal(m->isa_irq.level[11], 1);
 	cfg_write(m, TEST_SLOT, 0, PCI_COMMAND, 2, PCI_COMMAND_INTX_DISABLE);
-	assert_int_equal(m->isa_level[11], 0);
+	assert_int_equal(m->isa_irq.level[11], 0);
 	assert_int_equal(cfg_read(m, TEST_SLOT, 0, PCI_INTERRUPT_PIN, 1), 1);
 	cfg_write(m, TEST_SLOT, 0, PCI_INTERRUPT_LINE, 1, 11);
 	assert_int_equal(cfg_read(m, TEST_SLOT, 0, PCI_INTERRUPT_LINE, 1), 11);
@@ -653,12 +632,12 @@ static void bus_reset_restores_power_on_state(void **state)
 	cfg_write(m, TEST_SLOT, 0, 0x10, 4, 0xc000);
 	cfg_write(m, TEST_SLOT, 0, PCI_COMMAND, 2, PCI_COMMAND_IO);
 	pci_set_irq(&m->dev.pci, 1);
-	assert_int_equal(m->isa_level[11], 1);
+	assert_int_equal(m->isa_irq.level[11], 1);
 
 	pci_bus_reset(m->pci);
 	assert_int_equal(in(m, 0xc010, 2), 0xffff);
 	assert_int_equal(cfg_read(m, TEST_SLOT, 0, 0x10, 4), 1);
-	assert_int_equal(m->isa_level[11], 0);
+	assert_int_equal(m->isa_irq.level[11], 0);
 	assert_int_equal(cfg_read(m, 1, 0, 0x60, 4), 0x80808080);
 	assert_int_equal(in(m, 0x4d1, 1), 0);
 	assert_int_equal(cfg_read(m, 0, 0, 0x5c, 4), 0);

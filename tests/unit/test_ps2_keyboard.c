@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tests/unit/portio.h"
+#include "tests/unit/fixture.h"
 
 #include "devmodel/chipset/i8042.h"
 #include "devmodel/core/timer.h"
@@ -35,18 +35,12 @@ struct fixture {
 	uint64_t clock;
 };
 
-static uint64_t fake_now(void *opaque)
-{
-	return *(uint64_t *)opaque;
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->timers.now = fake_now;
-	f->timers.clock_opaque = &f->clock;
+	fake_timers_init(&f->timers, &f->clock, 0);
 	f->pio = io_bus_new("pio");
 	f->kbc = i8042_create(f->pio, (struct irq_line){ 0 },
 			      (struct irq_line){ 0 }, NULL, NULL);

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "tests/unit/portio.h"
+#include "tests/unit/fixture.h"
 
 #include "devmodel/chipset/i8042.h"
 #include "devmodel/input/input.h"
@@ -29,19 +29,8 @@
 struct fixture {
 	struct io_bus *pio;
 	struct i8042 *kbc;
-	int level12, rises12;
+	struct irq_recorder irq;	/* IRQ1 and IRQ12 */
 };
-
-static void record_irq(void *opaque, unsigned line, int level)
-{
-	struct fixture *f = opaque;
-
-	if (line != 12)
-		return;
-	if (level && !f->level12)
-		f->rises12++;
-	f->level12 = level;
-}
 
 static int setup(void **state)
 {
@@ -50,8 +39,7 @@ static int setup(void **state)
 	assert_non_null(f);
 	f->pio = io_bus_new("pio");
 	f->kbc = i8042_create(f->pio,
-		(struct irq_line){ .set_level = record_irq, .opaque = f, .line = 1 },
-		(struct irq_line){ .set_level = record_irq, .opaque = f, .line = 12 },
+		irq_recorder_line(&f->irq, 1), irq_recorder_line(&f->irq, 12),
 		NULL, NULL);
 	assert_non_null(f->kbc);
 	/* Linux's command byte: both IRQs, system flag, translation */
@@ -129,7 +117,7 @@ static void test_reset_and_id(void **state)
 	AUX(f, 0xfe, 0xfe); /* resend: the last reply */
 	AUX(f, 0xf2, 0xfa, 0x00);
 	AUX(f, 0xfe, 0xfa, 0x00);
-	assert_int_equal(f->rises12, 11);
+	assert_int_equal(f->irq.rises[12], 11);
 }
 
 /* Defaults (TR, Set Defaults): stream mode, disabled, 1:1,
@@ -187,7 +175,7 @@ static void test_stream_reports(void **state)
 	assert_false(has_byte(f));
 	move(f, -200, 0, 0, INPUT_BUTTON_RIGHT | INPUT_BUTTON_MIDDLE);
 	EXPECT(f, 0x08 | 0x10 | 0x06, 0x38, 0x00); /* -200 = 1 38 */
-	assert_true(f->rises12 >= 4 * 3);
+	assert_true(f->irq.rises[12] >= 4 * 3);
 	AUX(f, 0xf5, 0xfa);
 	move(f, 1, 1, 0, 0);
 	assert_false(has_byte(f));

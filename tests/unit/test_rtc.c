@@ -11,7 +11,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "tests/unit/portio.h"
+#include "tests/unit/fixture.h"
 
 #include "devmodel/core/io.h"
 #include "devmodel/core/timer.h"
@@ -25,27 +25,11 @@ struct fixture {
 	struct dm_timer_list timers;
 	uint64_t clock;
 	struct rtc rtc;
-	int irq_level;
-	unsigned irq_edges;
+	struct irq_recorder irq;	/* IRQ8 */
 	bool ack_in_handler;	/* the "guest" reads C on each interrupt */
 };
 
-static uint64_t fake_now(void *opaque)
-{
-	return *(uint64_t *)opaque;
-}
-
 static uint8_t cmos_in(struct fixture *f, uint8_t index);
-
-static void record_irq(void *opaque, unsigned line, int level)
-{
-	struct fixture *f = opaque;
-
-	assert_int_equal(line, 8);
-	if (level && !f->irq_level)
-		f->irq_edges++;
-	f->irq_level = level;
-}
 
 /* 2024-02-29 13:45:56 UTC, a Thursday */
 static time_t start_time(void)
@@ -61,12 +45,10 @@ static int setup_with(void **state, bool localtime)
 	static struct fixture f;
 	struct irq_line irq8;
 
-	f = (struct fixture){ .bus = io_bus_new("pio"), .clock = 5000 * MS };
+	f = (struct fixture){ .bus = io_bus_new("pio") };
 	assert_non_null(f.bus);
-	f.timers.now = fake_now;
-	f.timers.clock_opaque = &f.clock;
-	irq8 = (struct irq_line){ .set_level = record_irq, .opaque = &f,
-				  .line = 8 };
+	fake_timers_init(&f.timers, &f.clock, 5000 * MS);
+	irq8 = irq_recorder_line(&f.irq, 8);
 	assert_int_equal(rtc_init(&f.rtc, f.bus, &f.timers, irq8, start_time(),
 				  localtime), 0);
 	*state = &f;
@@ -107,11 +89,11 @@ static void advance(struct fixture *f, uint64_t ns)
 	uint64_t next = dm_timers_run(&f->timers, f->clock);
 
 	while (next <= end) {
-		unsigned before = f->irq_edges;
+		unsigned before = f->irq.rises[8];
 
 		f->clock = next;
 		next = dm_timers_run(&f->timers, f->clock);
-		if (f->ack_in_handler && f->irq_edges != before) {
+		if (f->ack_in_handler && f->irq.rises[8] != before) {
 			cmos_in(f, RTC_REG_C);
 			next = f->timers.head ? f->timers.head->deadline : UINT64_MAX;
 		}
@@ -202,14 +184,14 @@ static void reg_c_clears_and_lowers_irq(void **state)
 	cmos_in(f, RTC_REG_C);
 	cmos_out(f, RTC_REG_B, RTC_B_PIE | RTC_B_24H);
 	advance(f, 1 * MS);
-	assert_int_equal(f->irq_edges, 1);
-	assert_int_equal(f->irq_level, 1);
+	assert_int_equal(f->irq.rises[8], 1);
+	assert_int_equal(f->irq.level[8], 1);
 	assert_int_equal(cmos_in(f, RTC_REG_C), RTC_C_IRQF | RTC_C_PF);
-	assert_int_equal(f->irq_level, 0);
+	assert_int_equal(f->irq.level[8], 0);
 	assert_int_equal(cmos_in(f, RTC_REG_C), 0);
 	/* Without a read of C, IRQ8 stays high: no further edges. */
 	advance(f, 100 * MS);
-	assert_int_equal(f->irq_edges, 2);
+	assert_int_equal(f->irq.rises[8], 2);
 	assert_false(dm_timer_pending(&f->rtc.periodic_timer));
 }
 
@@ -221,18 +203,18 @@ static void flags_without_enables(void **state)
 	f->clock += 1500 * MS;
 	/* PF and UF are set even with their interrupts off; no IRQF. */
 	assert_int_equal(cmos_in(f, RTC_REG_C), RTC_C_PF | RTC_C_UF);
-	assert_int_equal(f->irq_edges, 0);
+	assert_int_equal(f->irq.rises[8], 0);
 }
 
 static unsigned interrupts_in_one_second(struct fixture *f, uint8_t reg_a)
 {
 	cmos_out(f, RTC_REG_A, reg_a);
 	cmos_in(f, RTC_REG_C);
-	f->irq_edges = 0;
+	f->irq.rises[8] = 0;
 	f->ack_in_handler = true;
 	advance(f, NSEC_PER_SEC);
 	f->ack_in_handler = false;
-	return f->irq_edges;
+	return f->irq.rises[8];
 }
 
 static void periodic_rate_from_reg_a(void **state)
@@ -257,9 +239,9 @@ static void update_ended_interrupt(void **state)
 	cmos_in(f, RTC_REG_C);
 	cmos_out(f, RTC_REG_B, RTC_B_UIE | RTC_B_24H);
 	advance(f, NSEC_PER_SEC - 1);
-	assert_int_equal(f->irq_edges, 0);
+	assert_int_equal(f->irq.rises[8], 0);
 	advance(f, 1);
-	assert_int_equal(f->irq_edges, 1);
+	assert_int_equal(f->irq.rises[8], 1);
 	assert_int_equal(cmos_in(f, RTC_REG_C) & (RTC_C_IRQF | RTC_C_UF),
 			 RTC_C_IRQF | RTC_C_UF);
 	assert_int_equal(f->clock, t0 + NSEC_PER_SEC);
@@ -275,9 +257,9 @@ static void alarm_interrupt(void **state)
 	cmos_in(f, RTC_REG_C);
 	cmos_out(f, RTC_REG_B, RTC_B_AIE | RTC_B_24H);
 	advance(f, 2 * NSEC_PER_SEC + 900 * MS);
-	assert_int_equal(f->irq_edges, 0);
+	assert_int_equal(f->irq.rises[8], 0);
 	advance(f, 100 * MS);		/* 13:45:59 */
-	assert_int_equal(f->irq_edges, 1);
+	assert_int_equal(f->irq.rises[8], 1);
 	assert_int_equal(cmos_in(f, RTC_REG_C) & (RTC_C_IRQF | RTC_C_AF),
 			 RTC_C_IRQF | RTC_C_AF);
 	/* "Don't care" hours and minutes: every minute at :30. */
@@ -285,7 +267,7 @@ static void alarm_interrupt(void **state)
 	cmos_out(f, RTC_MINUTES_ALARM, 0xFF);
 	cmos_out(f, RTC_SECONDS_ALARM, 0x30);
 	advance(f, 31 * NSEC_PER_SEC);	/* 13:46:30 */
-	assert_int_equal(f->irq_edges, 2);
+	assert_int_equal(f->irq.rises[8], 2);
 }
 
 static void set_holds_time_for_writes(void **state)
@@ -340,9 +322,9 @@ static void reset_clears_enables(void **state)
 
 	cmos_out(f, RTC_REG_B, RTC_B_PIE | RTC_B_24H);
 	advance(f, 1 * MS);
-	assert_int_equal(f->irq_level, 1);
+	assert_int_equal(f->irq.level[8], 1);
 	rtc_reset(&f->rtc);
-	assert_int_equal(f->irq_level, 0);
+	assert_int_equal(f->irq.level[8], 0);
 	assert_int_equal(cmos_in(f, RTC_REG_B), RTC_B_24H);
 	assert_int_equal(cmos_in(f, RTC_SECONDS), 0x56);
 }

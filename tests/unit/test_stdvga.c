@@ -15,6 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixture.h"
+
 #include "devmodel/core/io.h"
 #include "devmodel/core/pci.h"
 #include "devmodel/display/display.h"
@@ -95,40 +97,32 @@ static int teardown(void **state)
 
 static uint64_t in(struct fixture *f, uint16_t port, unsigned size)
 {
-	uint64_t v = 0;
-
-	io_bus_read(f->ports, port, size, &v);
-	return v;
+	return bus_read_any(f->ports, port, size, NULL);
 }
 
 static void out(struct fixture *f, uint16_t port, unsigned size, uint32_t v)
 {
-	io_bus_write(f->ports, port, size, v);
+	bus_write_any(f->ports, port, size, v);
 }
 
 static uint32_t cfg_read(struct fixture *f, unsigned offset, unsigned size)
 {
-	out(f, 0xcf8, 4, 0x80000000u | SLOT << 11 | (offset & 0xfc));
-	return (uint32_t)in(f, 0xcfc + (offset & 3), size);
+	return cfg1_read(f->ports, SLOT, 0, offset, size);
 }
 
 static void cfg_write(struct fixture *f, unsigned offset, unsigned size, uint32_t v)
 {
-	out(f, 0xcf8, 4, 0x80000000u | SLOT << 11 | (offset & 0xfc));
-	out(f, 0xcfc + (offset & 3), size, v);
+	cfg1_write(f->ports, SLOT, 0, offset, size, v);
 }
 
 static uint64_t mem_read(struct fixture *f, uint64_t addr, unsigned size)
 {
-	uint64_t v = 0;
-
-	assert_true(io_bus_read(f->mem, addr, size, &v));
-	return v;
+	return bus_read(f->mem, addr, size);
 }
 
 static void mem_write(struct fixture *f, uint64_t addr, unsigned size, uint64_t v)
 {
-	assert_true(io_bus_write(f->mem, addr, size, v));
+	bus_write(f->mem, addr, size, v);
 }
 
 static uint32_t bar_size(struct fixture *f, unsigned offset, uint32_t type_mask)

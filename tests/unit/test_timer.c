@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/unit/fixture.h"
+
 #include "devmodel/core/timer.h"
 
 struct fixture {
@@ -29,11 +31,6 @@ struct probe {
 	unsigned runs_left;	/* re-arms this many times */
 	struct dm_timer *delete_other;
 };
-
-static uint64_t fake_now(void *opaque)
-{
-	return *(uint64_t *)opaque;
-}
 
 static void record_deadline(void *opaque, uint64_t deadline)
 {
@@ -65,9 +62,7 @@ static int setup(void **state)
 	static struct fixture f;
 
 	f = (struct fixture){ 0 };
-	dm_timer_list_init(&f.list);
-	f.list.now = fake_now;
-	f.list.clock_opaque = &f.clock;
+	fake_timers_init(&f.list, &f.clock, 0);
 	f.list.deadline_changed = record_deadline;
 	f.list.deadline_opaque = &f;
 	*state = &f;

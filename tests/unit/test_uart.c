@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "tests/unit/portio.h"
+#include "tests/unit/fixture.h"
 
 #include "devmodel/chipset/uart.h"
 
@@ -39,23 +39,8 @@ struct fixture {
 	int peer;              /* the other end of the chardev's socket */
 	struct dm_timer_list timers;
 	uint64_t clock_ns;
-	int irq_level, irq_rises;
+	struct irq_recorder irq;	/* IRQ4 */
 };
-
-static uint64_t fake_now(void *opaque)
-{
-	return *(uint64_t *)opaque;
-}
-
-static void record_irq(void *opaque, unsigned line, int level)
-{
-	struct fixture *f = opaque;
-
-	assert_int_equal(line, 4);
-	if (level && !f->irq_level)
-		f->irq_rises++;
-	f->irq_level = level;
-}
 
 static int setup(void **state)
 {
@@ -68,12 +53,10 @@ static int setup(void **state)
 	f->peer = sv[1];
 	f->cd = chardev_open_fds(sv[0], dup(sv[0]), err, sizeof(err));
 	assert_non_null(f->cd);
-	f->timers.now = fake_now;
-	f->timers.clock_opaque = &f->clock_ns;
+	fake_timers_init(&f->timers, &f->clock_ns, 0);
 	f->pio = io_bus_new("pio");
-	f->uart = uart_create(f->pio, BASE, (struct irq_line){
-		.set_level = record_irq, .opaque = f, .line = 4 },
-		f->cd, &f->timers);
+	f->uart = uart_create(f->pio, BASE, irq_recorder_line(&f->irq, 4),
+			      f->cd, &f->timers);
 	assert_non_null(f->uart);
 	*state = f;
 	return 0;
@@ -114,15 +97,15 @@ static void test_probe_thre(void **state)
 	port_out8(f->pio, MCR, 0x08); /* OUT2: the IRQ reaches the PIC */
 	port_out8(f->pio, IER, 0x02);
 	assert_int_equal(port_in8(f->pio, IER), 0x02);
-	assert_int_equal(f->irq_level, 1);
+	assert_int_equal(f->irq.level[4], 1);
 	assert_int_equal(port_in8(f->pio, IIR) & 0x3f, 0x02);
 	assert_int_equal(port_in8(f->pio, IIR) & 0x3f, 0x01);
-	assert_int_equal(f->irq_level, 0);
+	assert_int_equal(f->irq.level[4], 0);
 	/* Off and on again: THRE comes back (Linux's UART_BUG_THRE test). */
 	port_out8(f->pio, IER, 0x00);
 	port_out8(f->pio, IER, 0x02);
 	assert_int_equal(port_in8(f->pio, IIR) & 0x3f, 0x02);
-	assert_int_equal(f->irq_rises, 2);
+	assert_int_equal(f->irq.rises[4], 2);
 }
 
 static void test_register_readback(void **state)
@@ -157,9 +140,9 @@ static void test_thr_write_rearms_thre(void **state)
 	port_out8(f->pio, MCR, 0x08);
 	port_out8(f->pio, IER, 0x02);
 	port_in8(f->pio, IIR);
-	assert_int_equal(f->irq_level, 0);
+	assert_int_equal(f->irq.level[4], 0);
 	port_out8(f->pio, THR, 'x');
-	assert_int_equal(f->irq_level, 1);
+	assert_int_equal(f->irq.level[4], 1);
 	assert_int_equal(port_in8(f->pio, IIR) & 0x0f, 0x02);
 }
 
@@ -169,18 +152,18 @@ static void test_rx_with_interrupt(void **state)
 
 	port_out8(f->pio, MCR, 0x08);
 	port_out8(f->pio, IER, 0x01);
-	assert_int_equal(f->irq_level, 0);
+	assert_int_equal(f->irq.level[4], 0);
 	peer_send(f, "ab");
-	assert_int_equal(f->irq_level, 1);
+	assert_int_equal(f->irq.level[4], 1);
 	assert_int_equal(port_in8(f->pio, LSR) & 0x01, 0x01);
 	assert_int_equal(port_in8(f->pio, IIR) & 0x0f, 0x04);
 	assert_int_equal(port_in8(f->pio, RBR), 'a');
 	/* 16450 mode holds one byte: 'b' waited in the backend. */
-	assert_int_equal(f->irq_level, 1);
+	assert_int_equal(f->irq.level[4], 1);
 	assert_int_equal(port_in8(f->pio, RBR), 'b');
 	assert_int_equal(port_in8(f->pio, LSR) & 0x01, 0);
 	assert_int_equal(port_in8(f->pio, IIR) & 0x0f, 0x01);
-	assert_int_equal(f->irq_level, 0);
+	assert_int_equal(f->irq.level[4], 0);
 }
 
 /* No interrupt without OUT2: the PC's IRQ buffer is disabled. */
@@ -191,9 +174,9 @@ static void test_out2_gates_irq(void **state)
 	port_out8(f->pio, IER, 0x01);
 	peer_send(f, "z");
 	assert_int_equal(port_in8(f->pio, IIR) & 0x0f, 0x04);
-	assert_int_equal(f->irq_level, 0);
+	assert_int_equal(f->irq.level[4], 0);
 	port_out8(f->pio, MCR, 0x08);
-	assert_int_equal(f->irq_level, 1);
+	assert_int_equal(f->irq.level[4], 1);
 }
 
 /* line status > received data > THR empty > modem status */

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tests/unit/portio.h"
+#include "tests/unit/fixture.h"
 
 #include "devmodel/display/vga_int.h"
 
@@ -136,15 +136,12 @@ static uint8_t in8(struct fixture *f, uint16_t port)
 
 static void outw(struct fixture *f, uint16_t port, uint16_t v)
 {
-	assert_true(io_bus_write(f->pio, port, 2, v));
+	port_out16(f->pio, port, v);
 }
 
 static uint16_t inw(struct fixture *f, uint16_t port)
 {
-	uint64_t v;
-
-	assert_true(io_bus_read(f->pio, port, 2, &v));
-	return (uint16_t)v;
+	return port_in16(f->pio, port);
 }
 
 static void sr(struct fixture *f, uint8_t i, uint8_t v)
@@ -200,15 +197,12 @@ static uint16_t dispi_get(struct fixture *f, uint16_t i)
 
 static void mw8(struct fixture *f, uint32_t addr, uint8_t v)
 {
-	assert_true(io_bus_write(f->mem, addr, 1, v));
+	bus_write(f->mem, addr, 1, v);
 }
 
 static uint8_t mr8(struct fixture *f, uint32_t addr)
 {
-	uint64_t v;
-
-	assert_true(io_bus_read(f->mem, addr, 1, &v));
-	return (uint8_t)v;
+	return (uint8_t)bus_read(f->mem, addr, 1);
 }
 
 static void planes_at(struct fixture *f, unsigned off, uint8_t p0, uint8_t p1,
