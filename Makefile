@@ -39,6 +39,9 @@ VMM_SRCS := $(sort $(wildcard vmm/*.c vmm/console/*.c))
 # Monitor code with no accelerator or threads in it, for unit tests.
 VMM_LIB_SRCS := vmm/config.c vmm/linuxboot.c vmm/firmware.c
 USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h vmm/console/*.h)
+# The ACPI DSDT, ASL compiled by iasl (acpica-tools) and embedded by
+# vmm/acpi_dsdt.c (.incbin): warnings are errors there too.
+ACPI_AML := build/acpi/dsdt.aml
 
 # SDL2 for the sdl = 1 window (vmm/console/sdl.c). Looked up when used, not
 # when this file is read, so 'make deps' works before libsdl2-dev is there.
@@ -51,7 +54,8 @@ need_sdl2 = pkg-config --exists sdl2 2>/dev/null || { echo "make: SDL2 not found
 # test-paging; the same cases also run as KUnit: make kunit), the config parser, the device model on fake buses.
 UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-cregs tests/unit/test-paging \
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
-		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga stdvga display keymap sdl_keys)
+		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga stdvga display keymap sdl_keys \
+		piix4_pm acpi)
 
 .PHONY: all kmod userspace deps demo check bench stress clean kunit
 all: kmod userspace
@@ -72,7 +76,12 @@ userspace: vmm/vmm $(TEST_PROGS) $(UNIT_TESTS)
 need_pkg = pkg-config --exists $(1) || { echo "make: pkg-config finds no $(1): install $(2) (make deps)" >&2; exit 1; }
 VMM_PKGS := libvncserver xkbcommon
 
-vmm/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
+$(ACPI_AML): bios/acpi/dsdt.asl
+	@command -v iasl >/dev/null || { echo "make: iasl not found: install acpica-tools (make deps)" >&2; exit 1; }
+	@mkdir -p $(@D)
+	iasl -vs -vr -we -p $(basename $@) $<
+
+vmm/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS) $(ACPI_AML)
 	@$(call need_pkg,libvncserver,libvncserver-dev)
 	@$(call need_pkg,xkbcommon,libxkbcommon-dev)
 	@$(need_sdl2)
@@ -90,7 +99,7 @@ tests/display/vnc-pattern: tests/display/vnc-pattern.c vmm/console/vnc.c vmm/con
 
 # The monitor under ThreadSanitizer (tests/e2e/tsan-tests): races between
 # the vCPU thread, the event loop and the workers. Not part of `userspace`.
-build/tsan/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
+build/tsan/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS) $(ACPI_AML)
 	@mkdir -p $(@D)
 	@$(need_sdl2)
 	$(CC) -O1 -g -fsanitize=thread -fno-omit-frame-pointer $(filter-out -O2,$(CFLAGS)) \
@@ -101,6 +110,9 @@ tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS) $
 
 # Unit tests of monitor code beyond VMM_LIB_SRCS: its sources and libraries.
 tests/unit/test-keymap: UNIT_EXTRA = vmm/console/keymap.c -lxkbcommon
+# The table builder on the real DSDT.
+tests/unit/test-acpi: UNIT_EXTRA = vmm/acpi_dsdt.c
+tests/unit/test-acpi: vmm/acpi_dsdt.c $(ACPI_AML)
 tests/unit/test-keymap: vmm/console/keymap.c
 
 tests/display/vram-test: tests/display/vram-test.c vmm/vram.c vmm/accel.c vmm/vram.h vmm/accel.h vmm/config.h
