@@ -378,12 +378,15 @@ static void request_poweroff(void *opaque)
 }
 
 /*
- * TEST HOOK, for tests/e2e/boot-tests only until `vmm shutdown` exists:
- * VMM_TEST_POWER_BUTTON_AFTER=SECONDS presses the ACPI power button once,
- * SECONDS after the guest starts (a device timer on the machine's clock),
- * through the same machine_power_button() the toolstack's `shutdown` calls.
+ * TEST HOOK, for tests/e2e/boot-tests only until the toolstack's `vmm
+ * shutdown` replaces it: VMM_TEST_POWER_BUTTON_EVERY=SECONDS presses the
+ * ACPI power button every SECONDS while the guest runs (a device timer on
+ * the machine's clock), through the same machine_power_button() that
+ * `shutdown` calls. Repeated because a press before the guest's reader is
+ * there is lost, as on a real PC.
  */
 static struct dm_timer test_power_button_timer;
+static uint64_t test_power_button_period;
 
 static void test_power_button(void *opaque)
 {
@@ -393,25 +396,28 @@ static void test_power_button(void *opaque)
 		fprintf(stderr, "vmm: test hook: ACPI power button pressed\n");
 	else
 		fprintf(stderr, "vmm: test hook: no ACPI power button (acpi = 0)\n");
+	dm_timer_mod(&test_power_button_timer,
+		     dm_now(&m->timers) + test_power_button_period);
 }
 
 static void arm_test_power_button(struct machine *m)
 {
-	const char *after = getenv("VMM_TEST_POWER_BUTTON_AFTER");
+	const char *every = getenv("VMM_TEST_POWER_BUTTON_EVERY");
 	char *end;
 	unsigned long seconds;
 
-	if (!after || !*after)
+	if (!every || !*every)
 		return;
-	seconds = strtoul(after, &end, 10);
-	if (*end || seconds > 3600) {
-		fprintf(stderr, "vmm: VMM_TEST_POWER_BUTTON_AFTER=%s: not a number "
-			"of seconds (0-3600), ignored\n", after);
+	seconds = strtoul(every, &end, 10);
+	if (*end || seconds < 1 || seconds > 3600) {
+		fprintf(stderr, "vmm: VMM_TEST_POWER_BUTTON_EVERY=%s: not a number "
+			"of seconds (1-3600), ignored\n", every);
 		return;
 	}
+	test_power_button_period = seconds * NSEC_PER_SEC;
 	dm_timer_init(&test_power_button_timer, &m->timers, test_power_button, m);
 	dm_timer_mod(&test_power_button_timer,
-		     dm_now(&m->timers) + seconds * NSEC_PER_SEC);
+		     dm_now(&m->timers) + test_power_button_period);
 }
 
 int monitor_run(const struct vm_config *cfg)
