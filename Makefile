@@ -189,4 +189,4 @@ stress:
 clean:
 	-@$(kdir); $(MAKE) -C "$$kdir" M=$(CURDIR) clean
 	rm -f vmm/vmm $(TEST_PROGS) $(UNIT_TESTS) tests/unit/test-vga-asan
-	rm -rf build/tsan
+	rm -rf build/tsan build/acpi
