@@ -291,8 +291,11 @@ static const struct io_ops smb_io_ops = {
 
 /* ---- decoding of the two I/O blocks ---- */
 
-static void move_block(struct piix4_pm *pm, uint16_t *at, uint16_t want,
-		       unsigned len, const struct io_ops *ops, const char *name)
+/* A block the guest put over another device's ports stays undecoded;
+ * it is said once per address (*refused), not at every config write. */
+static void move_block(struct piix4_pm *pm, uint16_t *at, uint16_t *refused,
+		       uint16_t want, unsigned len, const struct io_ops *ops,
+		       const char *name)
 {
 	struct io_bus *ports = pci_bus_port_io(pm->bus);
 
@@ -303,11 +306,14 @@ static void move_block(struct piix4_pm *pm, uint16_t *at, uint16_t want,
 	*at = 0;
 	if (!want)
 		return;
-	if (io_bus_register(ports, want, len, ops, pm, name) == 0)
+	if (io_bus_register(ports, want, len, ops, pm, name) == 0) {
 		*at = want;
-	else
-		fprintf(stderr, "vmm: piix4-pm: %s at %#x overlaps another "
-			"device: not decoded\n", name, want);
+		return;
+	}
+	if (*refused != want)
+		fprintf(stderr, "vmm: piix4-pm: the guest put the %s block at "
+			"%#x, over another device: not decoded\n", name, want);
+	*refused = want;
 }
 
 /* PM I/O: PMBA when PMREGMISC.PMIOSE is set. SMBus: SMBBA when PCICMD's
@@ -323,10 +329,10 @@ static void update_decoding(struct piix4_pm *pm)
 	if ((pci_get_bytes(&c[PCI_COMMAND], 2) & PCI_COMMAND_IO) &&
 	    (c[PIIX4_SMBHSTCFG] & PIIX4_SMBHSTCFG_HST_EN))
 		smb_port = pci_get_bytes(&c[PIIX4_SMBBA], 2) & PIIX4_SMBBA_MASK;
-	move_block(pm, &pm->pm_port, pm_port, PIIX4_PM_IO_SIZE, &pm_io_ops,
-		   "piix4-pm");
-	move_block(pm, &pm->smb_port, smb_port, PIIX4_SMB_IO_SIZE, &smb_io_ops,
-		   "piix4-smbus");
+	move_block(pm, &pm->pm_port, &pm->pm_refused, pm_port, PIIX4_PM_IO_SIZE,
+		   &pm_io_ops, "PM");
+	move_block(pm, &pm->smb_port, &pm->smb_refused, smb_port,
+		   PIIX4_SMB_IO_SIZE, &smb_io_ops, "SMBus");
 }
 
 static void pm_config_write(struct pci_device *dev, unsigned offset,
@@ -431,8 +437,8 @@ void piix4_pm_destroy(struct piix4_pm *pm)
 	if (!pm)
 		return;
 	dm_timer_del(&pm->tmr_timer);
-	move_block(pm, &pm->pm_port, 0, 0, NULL, NULL);
-	move_block(pm, &pm->smb_port, 0, 0, NULL, NULL);
+	move_block(pm, &pm->pm_port, &pm->pm_refused, 0, 0, NULL, NULL);
+	move_block(pm, &pm->smb_port, &pm->smb_refused, 0, 0, NULL, NULL);
 	pci_bus_unregister_device(pm->bus, &pm->pci);
 	free(pm);
 }

@@ -106,6 +106,7 @@ struct piix4_pm {
 
 	/* Where the I/O blocks decode now (0: not at all). */
 	uint16_t pm_port, smb_port;
+	uint16_t pm_refused, smb_refused;	/* last address that overlapped */
 
 	uint16_t pm1_sts, pm1_en, pm1_cnt;
 	uint16_t gpe0_sts, gpe0_en;

@@ -143,6 +143,24 @@ static void test_identity(void **state)
 	assert_int_equal(pci_config_read(d, PIIX4_SMBBA, 4), 1);
 }
 
+static uint64_t other_read(void *opaque, uint64_t offset, unsigned size)
+{
+	(void)opaque;
+	(void)offset;
+	(void)size;
+	return 0x5a;
+}
+
+static void other_write(void *opaque, uint64_t offset, unsigned size, uint64_t v)
+{
+	(void)opaque;
+	(void)offset;
+	(void)size;
+	(void)v;
+}
+
+static const struct io_ops other_ops = { .read = other_read, .write = other_write };
+
 static void test_decoding_follows_pmba(void **state)
 {
 	struct fixture *f = *state;
@@ -159,6 +177,16 @@ static void test_decoding_follows_pmba(void **state)
 	/* moved: the old ports go quiet */
 	config_write(f, PIIX4_PMBA, 4, 0xb000 | 1);
 	assert_false(io_bus_read(f->pio, PM + 8, 4, &v));
+	assert_true(io_bus_read(f->pio, 0xb008, 4, &v));
+	/* over another device's ports: not decoded, that device keeps them,
+	 * and a move away works again */
+	assert_int_equal(io_bus_register(f->pio, 0x800, 16, &other_ops, NULL, "other"), 0);
+	config_write(f, PIIX4_PMBA, 4, 0x800 | 1);
+	config_write(f, PIIX4_PMBA, 4, 0x800 | 1);
+	assert_false(io_bus_read(f->pio, 0xb008, 4, &v));
+	assert_true(io_bus_read(f->pio, 0x808, 1, &v));
+	assert_int_equal(v, 0x5a);
+	config_write(f, PIIX4_PMBA, 4, 0xb000 | 1);
 	assert_true(io_bus_read(f->pio, 0xb008, 4, &v));
 	/* the machine's reset turns decoding off */
 	pci_bus_reset(f->pci);
