@@ -22,8 +22,10 @@
 #include "devmodel/chipset/i8254.h"
 #include "devmodel/chipset/i8259.h"
 #include "devmodel/chipset/piix3.h"
+#include "devmodel/chipset/piix4_pm.h"
 #include "devmodel/chipset/rtc.h"
 #include "devmodel/chipset/uart.h"
+#include "devmodel/acpi/acpi_tables.h"
 #include "devmodel/block/block.h"
 #include "devmodel/core/chardev.h"
 #include "devmodel/core/pci.h"
@@ -32,6 +34,7 @@
 #include "devmodel/display/stdvga.h"
 #include "devmodel/input/input.h"
 #include "devmodel/storage/piix_ide.h"
+#include "vmm/acpi_dsdt.h"
 #include "vmm/firmware.h"
 #include "vmm/linuxboot.h"
 #include "vmm/machine.h"
@@ -51,6 +54,7 @@ struct machine_devices {
 	struct pci_bus *pci;
 	struct i440fx host_bridge;
 	struct piix3 isa_bridge;
+	struct piix4_pm *pm;	/* acpi = 1: 00:01.3, ACPI's fixed hardware */
 	struct i8259 pic;
 	struct i8254 pit;
 	struct rtc rtc;
@@ -106,6 +110,28 @@ static void reset_requested(void *opaque)
 	else
 		fprintf(stderr, "vmm: the guest asked for a reset\n");
 	machine_request(m, EVENT_RESET, 0);
+}
+
+/* The guest entered S5 (SLP_TYP soft off + SLP_EN): a power-off, exit
+ * status 0 as for every power-off. */
+static void poweroff_requested(void *opaque)
+{
+	fprintf(stderr, "vmm: the guest powered off (ACPI S5)\n");
+	machine_request(opaque, EVENT_EXIT, VM_EXIT_POWEROFF);
+}
+
+int machine_power_button(struct machine *m)
+{
+	if (!m->dev || !m->dev->pm)
+		return -1;
+	/* The SCI reaches the 8259, whose output kicks the vCPU. */
+	piix4_pm_press_power_button(m->dev->pm);
+	return 0;
+}
+
+bool machine_power_button_enabled(struct machine *m)
+{
+	return m->dev && m->dev->pm && (m->dev->pm->pm1_en & PM1_PWRBTN);
 }
 
 static void exit_requested(void *opaque, int status)
@@ -360,6 +386,41 @@ out:
 	return r;
 }
 
+/*
+ * ACPI (acpi = 1): the tables and SeaBIOS's loader script in fw_cfg. Their
+ * presence makes SeaBIOS put the PIIX4 PM block at 0x600 and the SMBus at
+ * 0x700 (src/fw/paravirt.c, pciinit.c's piix4_pm_config_setup), the ports
+ * the FADT names, and keeps it from building its own tables.
+ */
+#define ACPI_PM_BASE 0x600
+#define ACPI_SCI_IRQ 9
+
+static int setup_acpi_tables(struct machine *m, char *err, size_t errlen)
+{
+	struct fwcfg *fw = m->dev->fwcfg;
+	struct acpi_platform p = {
+		.dsdt = acpi_dsdt_aml, .dsdt_len = acpi_dsdt_aml_len(),
+		.pm_base = ACPI_PM_BASE, .sci_irq = ACPI_SCI_IRQ,
+		.reset_port = PIIX3_RESET_CONTROL_PORT,
+		.reset_value = PIIX3_RC_SYSTEM_RESET | PIIX3_RC_RESET_CPU,
+		.rtc_century = CMOS_CENTURY,
+	};
+	struct acpi_blobs b;
+	int r;
+
+	r = acpi_build_tables(&p, &b);
+	if (r == 0 && (fwcfg_add_file(fw, ACPI_TABLES_FILE, b.tables, b.tables_len) ||
+		       fwcfg_add_file(fw, ACPI_RSDP_FILE, b.rsdp, b.rsdp_len) ||
+		       fwcfg_add_file(fw, ACPI_LOADER_FILE, b.loader, b.loader_len)))
+		r = -ENOMEM;
+	acpi_blobs_free(&b);
+	if (r) {
+		snprintf(err, errlen, "cannot build the ACPI tables: %s", strerror(-r));
+		return -1;
+	}
+	return 0;
+}
+
 static int setup_fwcfg(struct machine *m, char *err, size_t errlen)
 {
 	const struct vm_config *cfg = m->cfg;
@@ -382,6 +443,8 @@ static int setup_fwcfg(struct machine *m, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot fill fw_cfg");
 		return -1;
 	}
+	if (m->dev->pm && setup_acpi_tables(m, err, errlen) < 0)
+		return -1;
 	if (cfg->kernel && setup_linux_boot(m, err, errlen) < 0)
 		return -1;
 	bootorder_text(cfg, cfg->kernel != NULL, bootorder, sizeof(bootorder));
@@ -574,6 +637,19 @@ static int create_devices(struct machine *m, char *err, size_t errlen)
 	}
 	d->isa_bridge.elcr_changed = elcr_changed;
 	d->isa_bridge.elcr_opaque = m;
+	if (m->cfg->acpi) {
+		struct piix4_pm_config pc = {
+			.timers = &m->timers, .sci = d->isa_irq[ACPI_SCI_IRQ],
+			.poweroff = poweroff_requested, .opaque = m,
+		};
+
+		d->pm = piix4_pm_create(d->pci, &pc);
+		if (!d->pm) {
+			snprintf(err, errlen, "cannot create the PIIX4 power management "
+				 "function: %s", strerror(errno));
+			return -1;
+		}
+	}
 
 	if (i8254_init(&d->pit, m->pio, &m->timers, d->isa_irq[0]) ||
 	    rtc_init(&d->rtc, m->pio, &m->timers, d->isa_irq[8], time(NULL),
@@ -640,6 +716,7 @@ static void destroy_devices(struct machine *m)
 	for (unsigned i = 0; i < IDE_MAX_DRIVES; i++)
 		if (d->disk[i])
 			block_close(d->disk[i]);
+	piix4_pm_destroy(d->pm);
 	if (d->pci)
 		pci_bus_free(d->pci);
 	free(d);

@@ -90,6 +90,17 @@ int machine_poll_fds(struct machine *m, int *fds, int max);
 /* false: stop watching fd (its input ended for good). */
 bool machine_fd_ready(struct machine *m, int fd);
 
+/*
+ * Under lock: press the ACPI power button (PIIX4 PM1 PWRBTN_STS, the SCI
+ * when the guest enabled the event). 0: pressed; -1: the guest has no
+ * ACPI (acpi = 0). What the guest does about it is its business: Linux's
+ * button driver + acpid power off.
+ */
+int machine_power_button(struct machine *m);
+/* Under lock: true when the guest enabled the power-button event
+ * (PWRBTN_EN), i.e. an ACPI OS is there to act on a press. */
+bool machine_power_button_enabled(struct machine *m);
+
 /* What the consoles get: the display (NULL without a display device) and
  * the input sink (keys and pointer to the i8042; it takes the lock). */
 struct display;

@@ -361,17 +361,65 @@ static void stop_vcpu(struct machine *m)
 	pthread_join(m->vcpu_thread, NULL);
 }
 
-/* A console asks the guest to power off (its window was closed). There is
- * no ACPI power button yet, so the machine ends at once, as a poweroff
- * (exit status 0); the ACPI button replaces this when the toolstack has
- * it. Any thread, no lock held. */
+/* A console asks the guest to power off (its window was closed): with
+ * ACPI and a guest that listens to the power button (an ACPI OS enabled
+ * PWRBTN_EN), the button is pressed and the guest shuts down itself;
+ * otherwise (acpi = 0, the BIOS, an OS without ACPI) the machine ends at
+ * once, as a power-off (exit status 0). Any thread, no lock held. */
 static void request_poweroff(void *opaque)
 {
 	struct machine *m = opaque;
 
 	pthread_mutex_lock(&m->lock);
-	machine_request(m, EVENT_EXIT, VM_EXIT_POWEROFF);
+	if (machine_power_button_enabled(m) && machine_power_button(m) == 0)
+		fprintf(stderr, "vmm: the console asks for a power-off: ACPI power "
+			"button pressed\n");
+	else
+		machine_request(m, EVENT_EXIT, VM_EXIT_POWEROFF);
 	pthread_mutex_unlock(&m->lock);
+}
+
+/*
+ * TEST HOOK, for tests/e2e/boot-tests only until the toolstack's `vmm
+ * shutdown` replaces it: VMM_TEST_POWER_BUTTON_EVERY=SECONDS presses the
+ * ACPI power button every SECONDS while the guest runs (a device timer on
+ * the machine's clock), through the same machine_power_button() that
+ * `shutdown` calls. Repeated because a press before the guest's reader is
+ * there is lost, as on a real PC.
+ */
+static struct dm_timer test_power_button_timer;
+static uint64_t test_power_button_period;
+
+static void test_power_button(void *opaque)
+{
+	struct machine *m = opaque;
+
+	if (machine_power_button(m) == 0)
+		fprintf(stderr, "vmm: test hook: ACPI power button pressed\n");
+	else
+		fprintf(stderr, "vmm: test hook: no ACPI power button (acpi = 0)\n");
+	dm_timer_mod(&test_power_button_timer,
+		     dm_now(&m->timers) + test_power_button_period);
+}
+
+static void arm_test_power_button(struct machine *m)
+{
+	const char *every = getenv("VMM_TEST_POWER_BUTTON_EVERY");
+	char *end;
+	unsigned long seconds;
+
+	if (!every || !*every)
+		return;
+	seconds = strtoul(every, &end, 10);
+	if (*end || seconds < 1 || seconds > 3600) {
+		fprintf(stderr, "vmm: VMM_TEST_POWER_BUTTON_EVERY=%s: not a number "
+			"of seconds (1-3600), ignored\n", every);
+		return;
+	}
+	test_power_button_period = seconds * NSEC_PER_SEC;
+	dm_timer_init(&test_power_button_timer, &m->timers, test_power_button, m);
+	dm_timer_mod(&test_power_button_timer,
+		     dm_now(&m->timers) + test_power_button_period);
 }
 
 int monitor_run(const struct vm_config *cfg)
@@ -399,6 +447,7 @@ int monitor_run(const struct vm_config *cfg)
 	}
 	m.timers.deadline_changed = arm_timer_fd;
 	m.timers.deadline_opaque = &m;
+	arm_test_power_button(&m);
 	arm_timer_fd(&m, m.timers.head ? m.timers.head->deadline : UINT64_MAX);
 
 	/* The consoles (VNC, SDL) before the guest runs: a port in use or no
