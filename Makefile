@@ -35,10 +35,10 @@ TEST_PROGS += tests/display/sdl-harness tests/display/sdl-close-window
 
 # The monitor (vmm/vmm): the toolstack command, the emulated PC of devmodel/.
 DM_SRCS := $(sort $(wildcard devmodel/*/*.c))
-VMM_SRCS := $(sort $(wildcard vmm/*.c vmm/console/*.c))
+VMM_SRCS := $(sort $(wildcard vmm/*.c vmm/console/*.c vmm/toolstack/*.c))
 # Monitor code with no accelerator or threads in it, for unit tests.
 VMM_LIB_SRCS := vmm/config.c vmm/linuxboot.c vmm/firmware.c
-USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h vmm/console/*.h)
+USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h vmm/console/*.h vmm/toolstack/*.h)
 
 # SDL2 for the sdl = 1 window (vmm/console/sdl.c). Looked up when used, not
 # when this file is read, so 'make deps' works before libsdl2-dev is there.
@@ -70,11 +70,12 @@ userspace: vmm/vmm $(TEST_PROGS) $(UNIT_TESTS)
 # keymaps: libxkbcommon): when one is missing, make names the Debian package
 # (scripts/install-deps installs them all).
 need_pkg = pkg-config --exists $(1) || { echo "make: pkg-config finds no $(1): install $(2) (make deps)" >&2; exit 1; }
-VMM_PKGS := libvncserver xkbcommon
+VMM_PKGS := libvncserver xkbcommon json-c
 
 vmm/vmm: $(VMM_SRCS) $(DM_SRCS) $(USER_HDRS)
 	@$(call need_pkg,libvncserver,libvncserver-dev)
 	@$(call need_pkg,xkbcommon,libxkbcommon-dev)
+	@$(call need_pkg,json-c,libjson-c-dev)
 	@$(need_sdl2)
 	$(CC) $(CFLAGS) -I. $(SDL2_CFLAGS) -o $@ $(VMM_SRCS) $(DM_SRCS) -pthread $$(pkg-config --libs $(VMM_PKGS)) $(SDL2_LIBS)
 
