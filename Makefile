@@ -51,7 +51,7 @@ need_sdl2 = pkg-config --exists sdl2 2>/dev/null || { echo "make: SDL2 not found
 # test-paging; the same cases also run as KUnit: make kunit), the config parser, the device model on fake buses.
 UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-cregs tests/unit/test-paging \
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
-		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga stdvga display keymap sdl_keys)
+		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga stdvga display keymap sdl_keys proto)
 
 .PHONY: all kmod userspace deps demo check bench stress clean kunit
 all: kmod userspace
@@ -103,6 +103,9 @@ tests/unit/test-%: tests/unit/test_%.c $(DM_SRCS) $(VMM_LIB_SRCS) $(USER_HDRS) $
 # Unit tests of monitor code beyond VMM_LIB_SRCS: its sources and libraries.
 tests/unit/test-keymap: UNIT_EXTRA = vmm/console/keymap.c -lxkbcommon
 tests/unit/test-keymap: vmm/console/keymap.c
+# The control protocol (json-c) and the run directory's name rule.
+tests/unit/test-proto: UNIT_EXTRA = vmm/toolstack/proto.c vmm/toolstack/rundir.c -ljson-c
+tests/unit/test-proto: vmm/toolstack/proto.c vmm/toolstack/rundir.c
 
 tests/display/vram-test: tests/display/vram-test.c vmm/vram.c vmm/accel.c vmm/vram.h vmm/accel.h vmm/config.h
 	$(CC) $(CFLAGS) -I. -o $@ tests/display/vram-test.c vmm/vram.c vmm/accel.c

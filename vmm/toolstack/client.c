@@ -307,8 +307,11 @@ int ctl_list_names(char ***names, size_t *count, char *err, size_t errlen)
 	if (!d) {
 		if (errno == ENOENT)
 			return 0;
-		snprintf(err, errlen, "run directory %s: %s", dir, strerror(errno));
-		return -1;
+		int e = errno;
+
+		snprintf(err, errlen, "run directory %s: %s%s", dir, strerror(e),
+			 e == EACCES ? " (another user's guests)" : "");
+		return e == EACCES ? -2 : -1;
 	}
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);

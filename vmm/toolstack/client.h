@@ -49,7 +49,7 @@ int ctl_simple(const char *verb, const char *name, json_object *req,
 int ctl_wait_closed(struct ctl_conn *c, int timeout_ms);
 
 /* The names with a socket in the run directory, sorted (malloc'd array of
- * malloc'd strings); -1 with err. */
+ * malloc'd strings); -1 with err, -2 when it is another user's. */
 int ctl_list_names(char ***names, size_t *count, char *err, size_t errlen);
 
 #endif

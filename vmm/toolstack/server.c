@@ -704,6 +704,8 @@ struct ctl_server *ctl_server_start(struct machine *m,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	/* times in seconds with ms resolution, not 17 digits */
+	json_c_set_serialization_double_format("%.3f", JSON_C_OPTION_GLOBAL);
 	srv->m = m;
 	srv->listen_fd = srv->timer_fd = srv->epfd = -1;
 	srv->console_fd = opts->console_fd;

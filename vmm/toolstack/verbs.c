@@ -141,9 +141,13 @@ static int gather(int argc, char **argv, struct guest_info **out, size_t *count,
 		names = calloc((size_t)argc, sizeof(*names));
 		for (int i = 0; names && i < argc; i++)
 			names[n++] = strdup(argv[i]);
-	} else if (ctl_list_names(&names, &n, err, sizeof(err)) < 0) {
-		fprintf(stderr, "vmm: %s\n", err);
-		return VERB_FAILED;
+	} else {
+		int r = ctl_list_names(&names, &n, err, sizeof(err));
+
+		if (r < 0) {
+			fprintf(stderr, "vmm: %s\n", err);
+			return r == -2 ? VERB_DENIED : VERB_FAILED;
+		}
 	}
 	g = calloc(n ? n : 1, sizeof(*g));
 	if (!g)
