@@ -87,17 +87,6 @@ static void handle_mmio(struct machine *m, struct kvm_run *run)
 	}
 }
 
-/* A halted guest sleeps until an interrupt can wake it (or the machine must
- * stop). With IF clear nothing can: only an event ends the wait. */
-static void wait_while_halted(struct machine *m, struct kvm_run *run)
-{
-	m->vcpu_halted = true;
-	while (m->event == EVENT_NONE && !m->paused &&
-	       !(run->if_flag && machine_irq_pending(m)))
-		pthread_cond_wait(&m->wake, &m->lock);
-	m->vcpu_halted = false;
-}
-
 /*
  * vmm pause: the vCPU stays out of KVM_RUN until unpaused (or the machine
  * stops). The device timers go on meanwhile (their deadlines are host
@@ -113,6 +102,23 @@ static void hold_while_paused(struct machine *m)
 		pthread_cond_wait(&m->wake, &m->lock);
 	m->vcpu_held = false;
 	pthread_cond_broadcast(&m->held);
+}
+
+/* A halted guest sleeps until an interrupt (or an NMI: vmm trigger nmi)
+ * can wake it, or the machine must stop. With IF clear only an event or
+ * an NMI ends the wait. Paused while halted, it is held here and stays
+ * halted afterwards. */
+static void wait_while_halted(struct machine *m, struct kvm_run *run)
+{
+	m->vcpu_halted = true;
+	while (m->event == EVENT_NONE && !m->nmi_pending &&
+	       !(run->if_flag && machine_irq_pending(m))) {
+		if (m->paused)
+			hold_while_paused(m);
+		else
+			pthread_cond_wait(&m->wake, &m->lock);
+	}
+	m->vcpu_halted = false;
 }
 
 static void describe_failure(struct machine *m, struct kvm_run *run)

@@ -105,13 +105,12 @@ static json_object *read_object(struct ctl_conn *c, long long deadline,
 	return o;
 }
 
-struct ctl_conn *ctl_open(const char *name, int timeout_ms, char *err,
-			  size_t errlen, int *status)
+struct ctl_conn *ctl_connect(const char *name, char *err, size_t errlen,
+			     int *status)
 {
 	char dir[200], path[300];
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	struct ctl_conn *c;
-	json_object *hello, *v;
 	int fd;
 
 	*status = VERB_FAILED;
@@ -158,30 +157,47 @@ struct ctl_conn *ctl_open(const char *name, int timeout_ms, char *err,
 	}
 	c->fd = fd;
 	snprintf(c->name, sizeof(c->name), "%s", name);
-	hello = read_object(c, mono_ms() + timeout_ms, err, errlen, status);
-	if (!hello) {
-		ctl_close(c);
-		return NULL;
-	}
+	return c;
+}
+
+int ctl_greeting(struct ctl_conn *c, int timeout_ms, char *err, size_t errlen,
+		 int *status)
+{
+	json_object *hello = read_object(c, mono_ms() + timeout_ms, err, errlen, status);
+	json_object *v = NULL;
+
+	if (!hello)
+		return -1;
 	if (json_object_object_get_ex(hello, "ok", &v) && !json_object_get_boolean(v)) {
 		/* refused at the door: SO_PEERCRED */
 		const char *why = proto_get_string(hello, "error");
 
-		snprintf(err, errlen, "%s: %s", name, why ? why : "refused");
+		snprintf(err, errlen, "%s: %s", c->name, why ? why : "refused");
 		*status = why && strstr(why, "permission") ? VERB_DENIED : VERB_FAILED;
 		json_object_put(hello);
-		ctl_close(c);
-		return NULL;
+		return -1;
 	}
 	if (!json_object_object_get_ex(hello, "protocol", &v) ||
 	    json_object_get_int(v) != PROTO_VERSION) {
 		snprintf(err, errlen, "%s: the monitor speaks protocol %s, this vmm %d",
-			 name, v ? json_object_get_string(v) : "(none)", PROTO_VERSION);
+			 c->name, v ? json_object_get_string(v) : "(none)", PROTO_VERSION);
+		*status = VERB_FAILED;
 		json_object_put(hello);
+		return -1;
+	}
+	json_object_put(hello);
+	return 0;
+}
+
+struct ctl_conn *ctl_open(const char *name, int timeout_ms, char *err,
+			  size_t errlen, int *status)
+{
+	struct ctl_conn *c = ctl_connect(name, err, errlen, status);
+
+	if (c && ctl_greeting(c, timeout_ms, err, errlen, status) < 0) {
 		ctl_close(c);
 		return NULL;
 	}
-	json_object_put(hello);
 	return c;
 }
 
@@ -201,8 +217,8 @@ json_object *ctl_cmd(const char *cmd)
 	return o;
 }
 
-json_object *ctl_call(struct ctl_conn *c, json_object *req, int timeout_ms,
-		      char *err, size_t errlen, int *status)
+int ctl_send(struct ctl_conn *c, json_object *req, char *err, size_t errlen,
+	     int *status)
 {
 	size_t len, off = 0;
 	char *line = proto_line(req, &len);
@@ -211,7 +227,7 @@ json_object *ctl_call(struct ctl_conn *c, json_object *req, int timeout_ms,
 	if (!line) {
 		snprintf(err, errlen, "out of memory");
 		*status = VERB_FAILED;
-		return NULL;
+		return -1;
 	}
 	while (off < len) {
 		ssize_t n = send(c->fd, line + off, len - off, MSG_NOSIGNAL);
@@ -222,12 +238,26 @@ json_object *ctl_call(struct ctl_conn *c, json_object *req, int timeout_ms,
 			snprintf(err, errlen, "%s: %s", c->name, strerror(errno));
 			*status = VERB_FAILED;
 			free(line);
-			return NULL;
+			return -1;
 		}
 		off += (size_t)n;
 	}
 	free(line);
+	return 0;
+}
+
+json_object *ctl_recv(struct ctl_conn *c, int timeout_ms, char *err,
+		      size_t errlen, int *status)
+{
 	return read_object(c, mono_ms() + timeout_ms, err, errlen, status);
+}
+
+json_object *ctl_call(struct ctl_conn *c, json_object *req, int timeout_ms,
+		      char *err, size_t errlen, int *status)
+{
+	if (ctl_send(c, req, err, errlen, status) < 0)
+		return NULL;
+	return ctl_recv(c, timeout_ms, err, errlen, status);
 }
 
 int ctl_simple(const char *verb, const char *name, json_object *req,

@@ -31,6 +31,18 @@ struct ctl_conn {
 struct ctl_conn *ctl_open(const char *name, int timeout_ms, char *err,
 			  size_t errlen, int *status);
 void ctl_close(struct ctl_conn *c);
+/* The two halves of ctl_open, for talking to many guests at once: the
+ * connection (the greeting not read yet: requests may be sent already),
+ * then the greeting. */
+struct ctl_conn *ctl_connect(const char *name, char *err, size_t errlen,
+			     int *status);
+int ctl_greeting(struct ctl_conn *c, int timeout_ms, char *err, size_t errlen,
+		 int *status);
+/* ctl_call's halves: send req (put), read one reply. */
+int ctl_send(struct ctl_conn *c, json_object *req, char *err, size_t errlen,
+	     int *status);
+json_object *ctl_recv(struct ctl_conn *c, int timeout_ms, char *err,
+		      size_t errlen, int *status);
 
 /* Send req (put) and read the reply: NULL with err/status on a transport
  * failure; a {"ok": false} reply is returned as is. */

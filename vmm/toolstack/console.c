@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -47,10 +49,15 @@ static void enter_raw(void)
 	}
 }
 
+/* To a socket with send(): a monitor that has gone is an error, not a
+ * SIGPIPE. */
 static int write_all(int fd, const char *buf, size_t len)
 {
+	struct stat st;
+	bool sock = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+
 	while (len) {
-		ssize_t n = write(fd, buf, len);
+		ssize_t n = sock ? send(fd, buf, len, MSG_NOSIGNAL) : write(fd, buf, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
