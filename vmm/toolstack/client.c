@@ -56,6 +56,7 @@ static int read_line(struct ctl_conn *c, long long deadline, char **line,
 		char *space;
 		ssize_t n;
 		long long left = deadline - mono_ms();
+		int ready;
 
 		if (next == PROTO_LINE)
 			return 0;
@@ -65,7 +66,11 @@ static int read_line(struct ctl_conn *c, long long deadline, char **line,
 			*status = VERB_FAILED;
 			return -1;
 		}
-		if (left <= 0 || poll(&p, 1, (int)left) == 0) {
+		ready = left > 0 ? poll(&p, 1, (int)left) : 0;
+
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0) {
 			snprintf(err, errlen, "%s does not answer (its monitor sent "
 				 "no reply in time)", c->name);
 			*status = VERB_TIMEOUT;
