@@ -72,6 +72,7 @@ PKG_VNCCLIENT := libvncclient:libvncserver-dev
 PKG_XKB := xkbcommon:libxkbcommon-dev
 PKG_SDL2 := sdl2:libsdl2-dev
 PKG_X11 := x11:libx11-dev
+PKG_JSON := json-c:libjson-c-dev
 
 # Object files of sources: $(call objs,DIR,SOURCES).
 objs = $(foreach d,$(1),$(patsubst %.c,$(d)/%.o,$(patsubst %.S,$(d)/%.o,$(2))))
@@ -95,6 +96,8 @@ $(call objs,$(OBJ) $(TSAN_OBJ),vmm/console/vnc.c): CC_PKGS = $(PKG_VNC) $(PKG_XK
 $(call objs,$(OBJ) $(TSAN_OBJ),vmm/console/keymap.c): CC_PKGS = $(PKG_XKB)
 $(call objs,$(OBJ) $(TSAN_OBJ),vmm/console/sdl.c vmm/console/sdl_keys.c): CC_PKGS = $(PKG_SDL2)
 $(OBJ)/tests/unit/test_keymap.o: CC_PKGS = $(PKG_XKB)
+$(call objs,$(OBJ) $(TSAN_OBJ),$(wildcard vmm/toolstack/*.c)): CC_PKGS = $(PKG_JSON)
+$(OBJ)/tests/unit/test_proto.o: CC_PKGS = $(PKG_JSON)
 $(OBJ)/tests/unit/test_sdl_keys.o: CC_PKGS = $(PKG_SDL2)
 $(OBJ)/tests/display/vnc-client.o: CC_PKGS = $(PKG_VNCCLIENT) $(PKG_XKB)
 $(OBJ)/tests/display/sdl-harness.o: CC_PKGS = $(PKG_SDL2)
@@ -177,7 +180,7 @@ userspace: vmm/vmm $(TEST_PROGS) $(UNIT_TESTS)
 
 vmm/vmm: $(call objs,$(OBJ),$(VMM_OWN_SRCS)) $(DM_LIB)
 vmm/vmm: private LINK_LIBS = -pthread
-vmm/vmm: private LINK_PKGS = $(PKG_VNC) $(PKG_XKB) $(PKG_SDL2)
+vmm/vmm: private LINK_PKGS = $(PKG_VNC) $(PKG_XKB) $(PKG_SDL2) $(PKG_JSON)
 vmm/vmm:
 	$(link_recipe)
 
@@ -186,7 +189,7 @@ vmm/vmm:
 build/tsan/vmm: $(call objs,$(TSAN_OBJ),$(VMM_SRCS) $(DM_SRCS))
 build/tsan/vmm: private LINK_CFLAGS = $(TSAN_CFLAGS)
 build/tsan/vmm: private LINK_LIBS = -pthread
-build/tsan/vmm: private LINK_PKGS = $(PKG_VNC) $(PKG_XKB) $(PKG_SDL2)
+build/tsan/vmm: private LINK_PKGS = $(PKG_VNC) $(PKG_XKB) $(PKG_SDL2) $(PKG_JSON)
 build/tsan/vmm:
 	$(link_recipe)
 
@@ -203,6 +206,9 @@ tests/unit/test-keymap: private LINK_PKGS = $(PKG_XKB)
 tests/unit/test-sdl_keys: $(OBJ)/vmm/console/sdl_keys.o
 # The table builder on the real DSDT.
 tests/unit/test-acpi: $(OBJ)/vmm/acpi_dsdt.o
+# The control protocol (json-c) and the run directory's name rule.
+tests/unit/test-proto: $(OBJ)/vmm/toolstack/proto.o $(OBJ)/vmm/toolstack/rundir.o
+tests/unit/test-proto: private LINK_PKGS = $(PKG_JSON)
 # The module's pure x86 code, compiled for userspace (build/obj/kmod/x86/).
 tests/unit/test-sregs: $(OBJ)/kmod/x86/sregs.o
 tests/unit/test-emulate: $(OBJ)/kmod/x86/emulate.o

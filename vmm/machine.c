@@ -202,6 +202,12 @@ static void input_pointer(void *opaque, int dx, int dy, int dz, unsigned buttons
 	pthread_mutex_unlock(&m->lock);
 }
 
+const char *machine_serial_name(struct machine *m)
+{
+	return m->dev && m->dev->com1_backend ?
+	       chardev_name(m->dev->com1_backend) : NULL;
+}
+
 struct display *machine_display(struct machine *m)
 {
 	return m->dev ? m->dev->display : NULL;
@@ -756,6 +762,8 @@ int machine_create(struct machine *m, const struct vm_config *cfg,
 	m->timer_fd = m->done_fd = -1;
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->wake, NULL);
+	pthread_cond_init(&m->held, NULL);
+	m->vcpu_tid = -1;
 	dm_timer_list_init(&m->timers);
 
 	m->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);

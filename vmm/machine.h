@@ -57,6 +57,20 @@ struct machine {
 	int exit_status;
 	struct kvm_regs reset_regs;
 	struct kvm_sregs reset_sregs;
+
+	/* The toolstack's controls and counters (vmm/toolstack/server.c),
+	 * under lock. */
+	bool paused;             /* vmm pause: the vCPU stays out of KVM_RUN */
+	bool vcpu_held;          /* ... and the vCPU thread is now waiting */
+	pthread_cond_t held;     /* vcpu_held changed */
+	bool vcpu_halted;        /* the guest waits in HLT (list's state 'b') */
+	bool nmi_pending;        /* vmm trigger nmi: injected before entry */
+	bool restart_next;       /* vmm reboot / trigger reset: the next reset
+	                          * or power-off restarts the guest whatever
+	                          * on_reboot / on_poweroff say */
+	unsigned restarts;       /* resets the guest came back from */
+	uint64_t exits;          /* returns from KVM_RUN */
+	int vcpu_tid;            /* the vCPU thread's id (vcpu-list) */
 };
 
 /* Build everything (accelerator, memory, devices, firmware). 0 or -1 with
@@ -107,5 +121,9 @@ struct display;
 struct input_sink;
 struct display *machine_display(struct machine *m);
 const struct input_sink *machine_input(struct machine *m);
+
+/* Under lock: where COM1 goes ("/dev/pts/3", a path, "stdio"), NULL
+ * without a serial port. */
+const char *machine_serial_name(struct machine *m);
 
 #endif /* VMM_MACHINE_H */

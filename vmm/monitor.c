@@ -6,6 +6,7 @@
  * machine's lock; the vCPU is kicked out of KVM_RUN by a signal, with
  * immediate_exit closing the race with a kick that comes just before entry.
  */
+#define _GNU_SOURCE /* gettid */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "vmm/console/console.h"
 #include "vmm/machine.h"
 #include "vmm/monitor.h"
+#include "vmm/toolstack/server.h"
 #include "vmm/vcpu_dump.h"
 
 #define SIG_KICK SIGUSR1
@@ -85,13 +87,38 @@ static void handle_mmio(struct machine *m, struct kvm_run *run)
 	}
 }
 
-/* A halted guest sleeps until an interrupt can wake it (or the machine must
- * stop). With IF clear nothing can: only an event ends the wait. */
+/*
+ * vmm pause: the vCPU stays out of KVM_RUN until unpaused (or the machine
+ * stops). The device timers go on meanwhile (their deadlines are host
+ * monotonic time): the PIT's and RTC's interrupts while paused coalesce
+ * into one pending edge at the 8259, and a guest reading the TSC sees the
+ * paused time pass, as wall-clock time does (README, "pause").
+ */
+static void hold_while_paused(struct machine *m)
+{
+	m->vcpu_held = true;
+	pthread_cond_broadcast(&m->held);
+	while (m->paused && m->event == EVENT_NONE)
+		pthread_cond_wait(&m->wake, &m->lock);
+	m->vcpu_held = false;
+	pthread_cond_broadcast(&m->held);
+}
+
+/* A halted guest sleeps until an interrupt (or an NMI: vmm trigger nmi)
+ * can wake it, or the machine must stop. With IF clear only an event or
+ * an NMI ends the wait. Paused while halted, it is held here and stays
+ * halted afterwards. */
 static void wait_while_halted(struct machine *m, struct kvm_run *run)
 {
-	while (m->event == EVENT_NONE &&
-	       !(run->if_flag && machine_irq_pending(m)))
-		pthread_cond_wait(&m->wake, &m->lock);
+	m->vcpu_halted = true;
+	while (m->event == EVENT_NONE && !m->nmi_pending &&
+	       !(run->if_flag && machine_irq_pending(m))) {
+		if (m->paused)
+			hold_while_paused(m);
+		else
+			pthread_cond_wait(&m->wake, &m->lock);
+	}
+	m->vcpu_halted = false;
 }
 
 static void describe_failure(struct machine *m, struct kvm_run *run)
@@ -173,8 +200,14 @@ static bool handle_event(struct machine *m)
 
 	switch (ev) {
 	case EVENT_RESET:
-		action = cfg->on_reboot;
+		action = m->restart_next ? VM_ACTION_RESTART : cfg->on_reboot;
 		m->exit_status = VM_EXIT_REBOOT;
+		break;
+	case EVENT_EXIT:
+		/* vmm reboot: the guest powered off cleanly, it comes back */
+		if (!m->restart_next || m->exit_status != VM_EXIT_POWEROFF)
+			return false;
+		action = VM_ACTION_RESTART;
 		break;
 	case EVENT_CRASH:
 		action = cfg->on_crash;
@@ -186,10 +219,12 @@ static bool handle_event(struct machine *m)
 	if (action != VM_ACTION_RESTART)
 		return false;
 	m->event = EVENT_NONE;
+	m->restart_next = false;
 	if (machine_reset(m) < 0) {
 		m->exit_status = VM_EXIT_ERROR;
 		return false;
 	}
+	m->restarts++;
 	return true;
 }
 
@@ -201,9 +236,19 @@ static void *vcpu_thread(void *arg)
 	int r;
 
 	pthread_mutex_lock(&m->lock);
+	m->vcpu_tid = gettid();
 	for (;;) {
 		if (m->event != EVENT_NONE && !handle_event(m))
 			break;
+		if (m->paused) {
+			hold_while_paused(m);
+			continue;
+		}
+		if (m->nmi_pending) {
+			m->nmi_pending = false;
+			if (ioctl(m->accel.vcpu_fd, KVM_NMI, 0) < 0)
+				fprintf(stderr, "vmm: KVM_NMI: %s\n", strerror(errno));
+		}
 		inject_interrupt(m, run);
 		pthread_mutex_unlock(&m->lock);
 
@@ -214,6 +259,7 @@ static void *vcpu_thread(void *arg)
 
 		pthread_mutex_lock(&m->lock);
 		machine_flush_coalesced(m);
+		m->exits++;
 		if (r < 0 && errno != EINTR && errno != EAGAIN) {
 			fprintf(stderr, "vmm: KVM_RUN: %s\n", strerror(errno));
 			machine_request(m, EVENT_CRASH, 0);
@@ -266,7 +312,7 @@ static int add_fd(int epfd, int fd)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
-static int event_loop(struct machine *m, int sig_fd)
+static int event_loop(struct machine *m, int sig_fd, struct ctl_server *ctl)
 {
 	int fds[8], nfds, epfd, i;
 
@@ -281,6 +327,8 @@ static int event_loop(struct machine *m, int sig_fd)
 	pthread_mutex_unlock(&m->lock);
 	for (i = 0; i < nfds; i++)
 		add_fd(epfd, fds[i]);
+	if (ctl)
+		add_fd(epfd, ctl_server_fd(ctl));
 
 	for (;;) {
 		struct epoll_event evs[8];
@@ -298,6 +346,9 @@ static int event_loop(struct machine *m, int sig_fd)
 				return 0;
 			} else if (fd == m->timer_fd) {
 				run_timers(m);
+			} else if (ctl && fd == ctl_server_fd(ctl)) {
+				/* takes the machine lock per request */
+				ctl_server_ready(ctl);
 			} else if (fd == sig_fd) {
 				struct signalfd_siginfo si;
 
@@ -422,8 +473,30 @@ static void arm_test_power_button(struct machine *m)
 		     dm_now(&m->timers) + test_power_button_period);
 }
 
-int monitor_run(const struct vm_config *cfg)
+/* Before the guest runs: the error goes to the log (stderr) and to
+ * `vmm create` waiting on the ready pipe, which prints it. */
+static void startup_failed(const struct monitor_options *opts, const char *msg)
 {
+	fprintf(stderr, "vmm: %s\n", msg);
+	if (opts && opts->ready_fd >= 0 &&
+	    write(opts->ready_fd, msg, strlen(msg)) < 0)
+		perror("vmm: ready pipe");
+}
+
+static void startup_done(const struct monitor_options *opts)
+{
+	static const char running[] = "running\n";
+
+	if (opts && opts->ready_fd >= 0) {
+		if (write(opts->ready_fd, running, sizeof(running) - 1) < 0)
+			perror("vmm: ready pipe");
+		close(opts->ready_fd);
+	}
+}
+
+int monitor_run(const struct vm_config *cfg, const struct monitor_options *opts)
+{
+	struct ctl_server *ctl = NULL;
 	struct machine m;
 	struct consoles *consoles;
 	struct console_context console_ctx;
@@ -441,7 +514,7 @@ int monitor_run(const struct vm_config *cfg)
 	sig_fd = signalfd(-1, &stop, SFD_CLOEXEC);
 
 	if (machine_create(&m, cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "vmm: %s\n", err);
+		startup_failed(opts, err);
 		machine_destroy(&m);
 		return VM_EXIT_ERROR;
 	}
@@ -460,20 +533,36 @@ int monitor_run(const struct vm_config *cfg)
 	consoles = consoles_start(&console_ctx, err, sizeof(err));
 	pthread_mutex_unlock(&m.lock);
 	if (!consoles) {
-		fprintf(stderr, "vmm: %s\n", err);
+		startup_failed(opts, err);
 		machine_destroy(&m);
 		return VM_EXIT_ERROR;
 	}
 
+	/* The control socket: `vmm list` and the other verbs reach this
+	 * guest once it runs. */
+	if (opts && opts->sock_path) {
+		ctl = ctl_server_start(&m, opts, err, sizeof(err));
+		if (!ctl) {
+			startup_failed(opts, err);
+			consoles_stop(consoles);
+			machine_destroy(&m);
+			return VM_EXIT_ERROR;
+		}
+	}
 	if (start_vcpu(&m) < 0) {
-		fprintf(stderr, "vmm: cannot start the vCPU thread\n");
+		startup_failed(opts, "cannot start the vCPU thread");
+		ctl_server_stop(ctl);
 		consoles_stop(consoles);
 		machine_destroy(&m);
 		return VM_EXIT_ERROR;
 	}
-	if (event_loop(&m, sig_fd) < 0)
+	startup_done(opts);
+	if (event_loop(&m, sig_fd, ctl) < 0)
 		fprintf(stderr, "vmm: event loop: %s\n", strerror(errno));
 	stop_vcpu(&m);
+	/* The socket goes first: `list` no longer finds a guest that is
+	 * ending; the clients waiting for the end see their connection close. */
+	ctl_server_stop(ctl);
 	/* Without the lock: the console threads may be waiting for it. */
 	consoles_stop(consoles);
 
