@@ -37,7 +37,7 @@ TEST_PROGS += tests/display/sdl-harness tests/display/sdl-close-window
 DM_SRCS := $(sort $(wildcard devmodel/*/*.c))
 VMM_SRCS := $(sort $(wildcard vmm/*.c vmm/console/*.c))
 # Monitor code with no accelerator or threads in it, for unit tests.
-VMM_LIB_SRCS := vmm/config.c vmm/linuxboot.c vmm/firmware.c
+VMM_LIB_SRCS := vmm/config.c vmm/config_syntax.c vmm/config_disk.c vmm/linuxboot.c vmm/firmware.c
 USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h vmm/console/*.h)
 
 # SDL2 for the sdl = 1 window (vmm/console/sdl.c). Looked up when used, not
