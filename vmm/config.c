@@ -59,26 +59,73 @@ static int get_string(struct apply *a, const struct setting *s,
 	return 0;
 }
 
+/*
+ * A number as xl reads one: an integer, or a string holding one
+ * (memory = "640" is 640; xlu_cfg_get_long() takes both). The string's
+ * number is written as our integers are: decimal or 0x hex, an optional
+ * '-', nothing else ("010" is refused, not read as octal). true: *OUT set.
+ */
+bool config_value_number(const struct value *v, long long *out)
+{
+	const char *s, *digits;
+	char *end;
+	long long n;
+
+	if (v->type == VAL_INT) {
+		*out = v->num;
+		return true;
+	}
+	if (v->type != VAL_STRING)
+		return false;
+	s = v->str;
+	digits = s + (s[0] == '-');
+	if (!isdigit((unsigned char)digits[0]) ||
+	    (digits[0] == '0' && isdigit((unsigned char)digits[1])))
+		return false;
+	errno = 0;
+	n = strtoll(s, &end, 0);
+	if (*end || errno == ERANGE)
+		return false;
+	*out = n;
+	return true;
+}
+
+/* A number (see above); a string that is none is "got 'lots' (not a
+ * number)". */
+static int get_number(struct apply *a, const struct setting *s,
+		      const char *what, long long *out)
+{
+	if (config_value_number(&s->val, out))
+		return 0;
+	if (s->val.type == VAL_STRING)
+		return fail_setting(a, s, "expected an integer%s, got '%s' (not "
+				    "a number)", what, s->val.str);
+	return config_want_type(a, s, VAL_INT, what);
+}
+
 static int get_int(struct apply *a, const struct setting *s, const char *what,
 		   long long min, long long max, long long *out)
 {
-	if (config_want_type(a, s, VAL_INT, what))
+	long long n;
+
+	if (get_number(a, s, what, &n))
 		return -1;
-	if (s->val.num < min || s->val.num > max)
+	if (n < min || n > max)
 		return fail_setting(a, s, "%lld is out of range (%lld to "
-				    "%lld)", s->val.num, min, max);
-	*out = s->val.num;
+				    "%lld)", n, min, max);
+	*out = n;
 	return 0;
 }
 
 static int get_bool(struct apply *a, const struct setting *s, bool *out)
 {
-	if (config_want_type(a, s, VAL_INT, " (0 or 1)"))
+	long long n;
+
+	if (get_number(a, s, " (0 or 1)", &n))
 		return -1;
-	if (s->val.num != 0 && s->val.num != 1)
-		return fail_setting(a, s, "expected 0 or 1, got %lld",
-				    s->val.num);
-	*out = s->val.num;
+	if (n != 0 && n != 1)
+		return fail_setting(a, s, "expected 0 or 1, got %lld", n);
+	*out = n;
 	return 0;
 }
 
@@ -370,10 +417,12 @@ static int key_ignored(struct apply *a, const struct setting *s)
 	return 0;
 }
 
-/* 0, '' and [ ] say "off" in every Xen key. */
+/* 0 (also "0"), '' and [ ] say "off" in every Xen key. */
 bool config_value_is_off(const struct value *v)
 {
-	return (v->type == VAL_INT && v->num == 0) ||
+	long long n;
+
+	return (config_value_number(v, &n) && n == 0) ||
 	       (v->type == VAL_STRING && !v->str[0]) ||
 	       (v->type == VAL_LIST && v->n_items == 0);
 }
@@ -594,12 +643,15 @@ static int key_maxmem(struct apply *a, const struct setting *s)
 	if (get_int(a, s, " (MiB)", 1, 1LL << 30, &mib))
 		return -1;
 	a->maxmem_at = s;
+	a->maxmem_mib = mib;
 	return 0;
 }
 
 static int key_maxvcpus(struct apply *a, const struct setting *s)
 {
-	if (s->val.type == VAL_INT && s->val.num == 1)
+	long long n;
+
+	if (config_value_number(&s->val, &n) && n == 1)
 		return 0;
 	return key_not_yet(a, s);
 }
@@ -799,7 +851,7 @@ static int check_config(struct apply *a, const char *source)
 					    "kernel (direct Linux boot), and "
 					    "no kernel is set");
 	}
-	if (a->maxmem_at && (uint64_t)a->maxmem_at->val.num != cfg->memory_mib)
+	if (a->maxmem_at && (uint64_t)a->maxmem_mib != cfg->memory_mib)
 		return fail_setting(a, a->maxmem_at, "not supported yet "
 				    "(ballooning); maxmem must equal memory "
 				    "(%" PRIu64 ")", cfg->memory_mib);

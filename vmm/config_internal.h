@@ -59,6 +59,7 @@ struct apply {
 	/* where some keys were set, for the checks that follow */
 	const struct setting *memory_at, *kernel_at, *ramdisk_at, *bios_at;
 	const struct setting *extra_at, *root_at, *maxmem_at;
+	long long maxmem_mib;
 	char *root;
 };
 /* ---- config_syntax.c --------------------------------------------------- */
@@ -94,6 +95,8 @@ void config_describe_value(const struct value *v, char *buf, size_t len);
 int config_want_type(struct apply *a, const struct setting *s,
 		     enum value_type t, const char *what);
 void config_set_string(char **field, const char *value);
+/* An integer, or a string holding one, as xl reads numbers. */
+bool config_value_number(const struct value *v, long long *out);
 /* 0, '' and [ ] say "off" in every Xen key. */
 bool config_value_is_off(const struct value *v);
 

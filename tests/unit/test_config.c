@@ -245,7 +245,7 @@ static void list_spanning_lines_then_error_line(void **state)
 	expect_error("name = 'x'\nvif = [\n\n]\ndisk = [ # none yet\n\n  ]\n"
 		     "memory = 'a'\n",
 		     "guest.hvm:8: memory: expected an integer (MiB), "
-		     "got 'a'");
+		     "got 'a' (not a number)");
 }
 
 static void serial_backends(void **state)
@@ -344,7 +344,7 @@ static void override_errors_name_command_line(void **state)
 	(void)state;
 	assert_int_equal(parse_with("name='n'\n", bad_int, 1), -1);
 	assert_string_equal(err, "command line: memory: expected an integer "
-			    "(MiB), got 'lots'");
+			    "(MiB), got 'lots' (not a number)");
 	assert_int_equal(parse_with("name='n'\n", bad_syntax, 1), -1);
 	assert_string_equal(err, "command line: memory: bad number '12abc' "
 			    "(decimal or 0x hex integers only)");
@@ -364,13 +364,14 @@ static void wrong_types(void **state)
 	(void)state;
 	expect_error("name = 'g'\n\n\n\n\n\nmemory = 'lots'\n",
 		     "guest.hvm:7: memory: expected an integer (MiB), "
-		     "got 'lots'");
+		     "got 'lots' (not a number)");
 	expect_error("name = 5\n", "guest.hvm:1: name: expected a string, "
 		     "got 5");
 	expect_error("name = 'g'\nboot = ['c']\n", "guest.hvm:2: boot: "
 		     "expected a string, got a list");
 	expect_error("name = 'g'\nacpi = 'yes'\n", "guest.hvm:2: acpi: "
-		     "expected an integer (0 or 1), got 'yes'");
+		     "expected an integer (0 or 1), got 'yes' (not a "
+		     "number)");
 	expect_error("name = 'g'\napic = 2\n", "guest.hvm:2: apic: expected "
 		     "0 or 1, got 2");
 	expect_error("name = 'g'\nmemory = 0\n", "guest.hvm:2: memory: 0 is "
@@ -388,6 +389,52 @@ static void wrong_types(void **state)
 		     "try)");
 	expect_error_part("name = ''\n", "name: '' is not a usable guest name");
 	expect_error_part("name = 'a/b'\n", "is not a usable guest name");
+}
+
+/* xl reads a number from a string too: memory = "640" (a seed's own). */
+static void quoted_numbers(void **state)
+{
+	char *ov[] = { "memory='0x100'", "vcpus=\"1\"" };
+
+	(void)state;
+	expect_ok("name='q'\nmemory = \"640\"\nvcpus = '1'\nacpi = \"0\"\n"
+		  "apic = '1'\nvideoram = '8'\nboot_fail_wait = '-1'\n"
+		  "maxmem = \"640\"\nmaxvcpus = '1'\nhpet = '0'\n"
+		  "vncdisplay = '3'\n");
+	assert_int_equal(cfg.memory_mib, 640);
+	assert_int_equal(cfg.vcpus, 1);
+	assert_false(cfg.acpi);
+	assert_true(cfg.apic);
+	assert_int_equal(cfg.display.videoram_mib, 8);
+	assert_int_equal(cfg.boot_fail_wait, -1);
+	assert_int_equal(cfg.display.vncdisplay, 3);
+	config_free(&cfg);
+	/* hex as in an integer; the command line's quotes too */
+	assert_int_equal(parse_with("name='q'\n", ov, 2), 0);
+	assert_int_equal(cfg.memory_mib, 256);
+	config_free(&cfg);
+	/* what is no number is an error naming file, line and key */
+	expect_error("name='q'\n\nmemory = \"640M\"\n", "guest.hvm:3: memory: "
+		     "expected an integer (MiB), got '640M' (not a number)");
+	expect_error("name='q'\nmemory = ' 640'\n", "guest.hvm:2: memory: "
+		     "expected an integer (MiB), got ' 640' (not a number)");
+	expect_error("name='q'\nmemory = '010'\n", "guest.hvm:2: memory: "
+		     "expected an integer (MiB), got '010' (not a number)");
+	expect_error("name='q'\nmemory = '99999999999999999999'\n",
+		     "guest.hvm:2: memory: expected an integer (MiB), got "
+		     "'99999999999999999999' (not a number)");
+	expect_error("name='q'\nmemory = '0'\n", "guest.hvm:2: memory: 0 is "
+		     "out of range (1 to 1073741824)");
+	expect_error("name='q'\npae = '2'\n", "guest.hvm:2: pae: expected 0 "
+		     "or 1, got 2");
+	expect_error("name='q'\nmemory = 64\nmaxmem = '128'\n", "guest.hvm:3: "
+		     "maxmem: not supported yet (ballooning); maxmem must "
+		     "equal memory (64)");
+	expect_error("name='q'\nhpet = '1'\n", "guest.hvm:2: hpet: not "
+		     "supported yet");
+	/* a number where a string is wanted stays an error */
+	expect_error("name = 640\n", "guest.hvm:1: name: expected a string, "
+		     "got 640");
 }
 
 static void syntax_errors(void **state)
@@ -1316,7 +1363,7 @@ static void empty_override_is_an_empty_string(void **state)
 	prefill_err();
 	assert_int_equal(parse_with("name='g'\n", memory, 1), -1);
 	assert_string_equal(err, "command line: memory: expected an integer "
-			    "(MiB), got ''");
+			    "(MiB), got '' (not a number)");
 	/* where '' means "none" it is accepted */
 	if (parse_with("name='g'\nvncpasswd='old'\n", passwd, 1))
 		fail_msg("vncpasswd=: %s", err);
@@ -1453,6 +1500,7 @@ int main(void)
 		T(overrides_replace_and_add),
 		T(override_errors_name_command_line),
 		T(wrong_types),
+		T(quoted_numbers),
 		T(syntax_errors),
 		T(python_is_refused_clearly),
 		T(key_errors),
