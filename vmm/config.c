@@ -161,6 +161,9 @@ static int key_builder(struct apply *a, const struct setting *s)
 	if (strcmp(b, "hvm"))
 		return fail_setting(a, s, "only 'hvm' guests are supported, "
 				    "got '%s'", b);
+	/* Xen's domain builder: every guest here is a full PC */
+	fprintf(a->notices, "%s:%d: %s: 'hvm' ignored (every vmm guest is "
+		"HVM)\n", s->source, s->line, s->key);
 	return 0;
 }
 

@@ -210,7 +210,9 @@ static void every_key(void **state)
 	assert_true(cfg.nographic);
 	assert_string_equal(cfg.bios, bios);
 	assert_int_equal(cfg.boot_fail_wait, 5);
-	assert_int_equal(notices_len, 0);
+	/* the one notice: builder */
+	assert_string_equal(notices_buf, "guest.hvm:2: builder: 'hvm' ignored "
+			    "(every vmm guest is HVM)\n");
 }
 
 static void syntax_comments_quotes_lists(void **state)
@@ -290,17 +292,34 @@ static void root_joins_extra(void **state)
 
 static void xen_internal_keys_ignored_with_notice(void **state)
 {
+	char text[256];
+
 	(void)state;
 	expect_ok("name='x'\nkernel = '/usr/lib/xen/boot/hvmloader'\n"
 		  "device_model = '/usr/lib/xen/bin/qemu-dm'\n"
-		  "shadow_memory = 8\n");
+		  "shadow_memory = 8\nbuilder = 'hvm'\ntype = \"hvm\"\n");
 	assert_null(cfg.kernel);
-	assert_non_null(strstr(notices_buf, "guest.hvm:2: kernel: ignoring "
-				"Xen's hvmloader"));
-	assert_non_null(strstr(notices_buf, "guest.hvm:3: device_model: "
-				"ignored"));
-	assert_non_null(strstr(notices_buf, "guest.hvm:4: shadow_memory: "
-				"ignored"));
+	assert_string_equal(cfg.bios, bios);   /* the default firmware */
+	/* one line each, in the file's order */
+	assert_string_equal(notices_buf,
+		"guest.hvm:2: kernel: ignoring Xen's hvmloader; the guest "
+		"boots SeaBIOS\n"
+		"guest.hvm:3: device_model: ignored (a Xen-internal setting)\n"
+		"guest.hvm:4: shadow_memory: ignored (a Xen-internal "
+		"setting)\n"
+		"guest.hvm:5: builder: 'hvm' ignored (every vmm guest is HVM)\n"
+		"guest.hvm:6: type: 'hvm' ignored (every vmm guest is HVM)\n");
+	config_free(&cfg);
+	/* any other kernel keeps its meaning: direct Linux boot */
+	snprintf(text, sizeof(text), "name='x'\nkernel = '%s'\n", kernel);
+	expect_ok(text);
+	assert_string_equal(cfg.kernel, kernel);
+	config_free(&cfg);
+	expect_error("name='x'\nkernel = '/usr/lib/xen/boot/hvmloader.old'\n",
+		     "guest.hvm:2: kernel: /usr/lib/xen/boot/hvmloader.old: "
+		     "No such file or directory");
+	expect_error("name='x'\nbuilder = 'linux'\n", "guest.hvm:2: builder: "
+		     "only 'hvm' guests are supported, got 'linux'");
 }
 
 static void off_values_of_unimplemented_keys(void **state)
