@@ -305,47 +305,79 @@ static int key_serial(struct apply *a, const struct setting *s)
 			    "'file:PATH' or 'unix:PATH', got '%s'", spec);
 }
 
-static int get_action(struct apply *a, const struct setting *s,
-		      enum vm_action *out)
+/* Remember where a key was set, for later messages: a display key, for the consoles' messages
+ * ("FILE:LINE: vncdisplay: port 5901 is in use"). */
+static void note_where(char *buf, size_t len, const struct setting *s)
 {
-	static const char *const xen_only[] = {
-		"preserve", "rename-restart", "coredump-destroy",
-		"coredump-restart",
-	};
+	snprintf(buf, len, "%s:%d", s->source, s->line);
+}
+
+/*
+ * on_poweroff / on_reboot / on_crash: xl.cfg(5)'s actions, which xl takes
+ * for all three events (xm's example offers coredump-* for crashes only).
+ * All are parsed; which of them the monitor can carry out yet is
+ * config_check_monitor_support()'s to say, at create time.
+ */
+static const struct { const char *name; enum vm_action action; }
+vm_actions[] = {
+	{ "destroy", VM_ACTION_DESTROY },
+	{ "restart", VM_ACTION_RESTART },
+	{ "preserve", VM_ACTION_PRESERVE },
+	{ "rename-restart", VM_ACTION_RENAME_RESTART },
+	{ "coredump-destroy", VM_ACTION_COREDUMP_DESTROY },
+	{ "coredump-restart", VM_ACTION_COREDUMP_RESTART },
+};
+
+const char *config_action_name(enum vm_action action)
+{
+	for (size_t i = 0; i < sizeof(vm_actions) / sizeof(vm_actions[0]); i++)
+		if (vm_actions[i].action == action)
+			return vm_actions[i].name;
+	return "?";
+}
+
+static int get_action(struct apply *a, const struct setting *s,
+		      enum vm_action *out, char *where, size_t where_len)
+{
 	const char *act;
 
 	if (get_string(a, s, &act))
 		return -1;
-	if (!strcmp(act, "destroy")) {
-		*out = VM_ACTION_DESTROY;
-		return 0;
+	for (size_t i = 0; i < sizeof(vm_actions) / sizeof(vm_actions[0]);
+	     i++) {
+		if (!strcmp(act, vm_actions[i].name)) {
+			*out = vm_actions[i].action;
+			config_where_prefix(where, where_len, s->source,
+					    s->line);
+			return 0;
+		}
 	}
-	if (!strcmp(act, "restart")) {
-		*out = VM_ACTION_RESTART;
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof(xen_only) / sizeof(xen_only[0]); i++)
-		if (!strcmp(act, xen_only[i]))
-			return fail_setting(a, s, "'%s' not supported yet "
-					    "(use 'destroy' or 'restart')",
-					    act);
-	return fail_setting(a, s, "expected 'destroy' or 'restart', got "
+	if (!strcmp(act, "soft-reset"))
+		return fail_setting(a, s, "'soft-reset' (a Xen kexec "
+				    "feature) is not supported");
+	return fail_setting(a, s, "expected 'destroy', 'restart', "
+			    "'preserve', 'rename-restart', "
+			    "'coredump-destroy' or 'coredump-restart', got "
 			    "'%s'", act);
 }
 
 static int key_on_poweroff(struct apply *a, const struct setting *s)
 {
-	return get_action(a, s, &a->cfg->on_poweroff);
+	return get_action(a, s, &a->cfg->on_poweroff,
+			  a->cfg->where_on_poweroff,
+			  sizeof(a->cfg->where_on_poweroff));
 }
 
 static int key_on_reboot(struct apply *a, const struct setting *s)
 {
-	return get_action(a, s, &a->cfg->on_reboot);
+	return get_action(a, s, &a->cfg->on_reboot, a->cfg->where_on_reboot,
+			  sizeof(a->cfg->where_on_reboot));
 }
 
 static int key_on_crash(struct apply *a, const struct setting *s)
 {
-	return get_action(a, s, &a->cfg->on_crash);
+	return get_action(a, s, &a->cfg->on_crash, a->cfg->where_on_crash,
+			  sizeof(a->cfg->where_on_crash));
 }
 
 static int key_acpi(struct apply *a, const struct setting *s)
@@ -436,13 +468,6 @@ static int key_not_yet(struct apply *a, const struct setting *s)
 	if (config_value_is_off(&s->val))
 		return 0;
 	return fail_setting(a, s, "not supported yet");
-}
-
-/* Remember where a display key was set, for the consoles' messages
- * ("FILE:LINE: vncdisplay: port 5901 is in use"). */
-static void note_where(char *buf, size_t len, const struct setting *s)
-{
-	snprintf(buf, len, "%s:%d", s->source, s->line);
 }
 
 static int key_vnc(struct apply *a, const struct setting *s)
@@ -650,6 +675,36 @@ static int key_maxmem(struct apply *a, const struct setting *s)
 	return 0;
 }
 
+/*
+ * vif = [ 'type=ioemu, bridge=xenbr0', ... ]: the list is read (so Xen's
+ * own example files parse) and counted; the NIC itself is not there yet,
+ * which config_check_monitor_support() says at create time. Each entry's
+ * specification will be config_vif.c's, beside config_disk.c.
+ */
+static int key_vif(struct apply *a, const struct setting *s)
+{
+	const struct value *v = &s->val;
+	size_t n = 1;
+
+	if (config_value_is_off(v))
+		return 0;
+	if (v->type == VAL_LIST) {
+		for (size_t i = 0; i < v->n_items; i++)
+			if (v->items[i].type != VAL_STRING)
+				return config_fail_at(a->err, a->errlen,
+					s->source, v->items[i].line, "%s: "
+					"expected 'k=v, k=v' strings in the "
+					"list", s->key);
+		n = v->n_items;
+	} else if (v->type != VAL_STRING) {
+		return config_want_type(a, s, VAL_LIST, " of interfaces");
+	}
+	a->cfg->nr_vifs = n;
+	config_where_prefix(a->cfg->where_vif, sizeof(a->cfg->where_vif),
+			    s->source, s->line);
+	return 0;
+}
+
 static int key_maxvcpus(struct apply *a, const struct setting *s)
 {
 	long long n;
@@ -701,7 +756,7 @@ static const struct key_handler key_handlers[] = {
 	{ "opengl", key_display_ignored },
 	{ "fullscreen", key_fullscreen },
 	{ "disk", config_key_disk },
-	{ "vif", key_not_yet },
+	{ "vif", key_vif },
 	{ "stdvga", key_stdvga },
 	{ "vga", key_vga },
 	{ "usb", key_not_yet },
@@ -873,6 +928,54 @@ static int check_config(struct apply *a, const char *source)
 				       cfg->ramdisk, NULL))
 		return -1;
 	return check_memory(a, source);
+}
+
+/* ---- what the monitor can carry out ------------------------------------ */
+
+/* One on_* key the monitor cannot act on yet: the message, -1. */
+static int action_unsupported(const struct vm_config *cfg, const char *key,
+			      enum vm_action action, const char *where,
+			      char *err, size_t errlen)
+{
+	const char *why;
+
+	switch (action) {
+	case VM_ACTION_DESTROY:
+	case VM_ACTION_RESTART:
+		return 0;
+	case VM_ACTION_PRESERVE:
+		why = "a guest kept stopped until destroyed needs the "
+		      "background toolstack";
+		break;
+	case VM_ACTION_RENAME_RESTART:
+		why = "keeping the old guest under a new name needs the "
+		      "background toolstack";
+		break;
+	default:
+		why = "core dumps of guest memory are not written yet";
+		break;
+	}
+	return config_fail_at(err, errlen, where[0] ? where : cfg->source, 0,
+			      "%s: '%s' is not supported by the monitor yet "
+			      "(%s): use 'destroy' or 'restart'", key,
+			      config_action_name(action), why);
+}
+
+int config_check_monitor_support(const struct vm_config *cfg, char *err,
+				 size_t errlen)
+{
+	if (action_unsupported(cfg, "on_poweroff", cfg->on_poweroff,
+			       cfg->where_on_poweroff, err, errlen) ||
+	    action_unsupported(cfg, "on_reboot", cfg->on_reboot,
+			       cfg->where_on_reboot, err, errlen) ||
+	    action_unsupported(cfg, "on_crash", cfg->on_crash,
+			       cfg->where_on_crash, err, errlen))
+		return -1;
+	if (cfg->nr_vifs)
+		return config_fail_at(err, errlen, cfg->where_vif, 0, "vif: "
+				      "network interfaces are not supported "
+				      "yet (vif = [ ] for none)");
+	return 0;
 }
 
 /* ---- entry points ------------------------------------------------------ */

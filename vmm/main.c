@@ -84,6 +84,13 @@ static int cmd_create(int argc, char **argv)
 				argv[optind]);
 		return VM_EXIT_USAGE;
 	}
+	/* what the file asks that the monitor cannot do yet: refused here,
+	 * before the guest starts, not found out when the guest crashes */
+	if (config_check_monitor_support(&cfg, err, sizeof(err))) {
+		fprintf(stderr, "vmm: %s\n", err);
+		config_free(&cfg);
+		return VM_EXIT_USAGE;
+	}
 	status = monitor_run(&cfg);
 	config_free(&cfg);
 	return status;

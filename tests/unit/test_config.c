@@ -525,32 +525,121 @@ static void key_errors(void **state)
 
 static void actions(void **state)
 {
-	static const char *const not_yet[] = {
-		"preserve", "rename-restart", "coredump-destroy",
-		"coredump-restart",
+	static const struct { const char *name; enum vm_action action; }
+	all[] = {
+		{ "destroy", VM_ACTION_DESTROY },
+		{ "restart", VM_ACTION_RESTART },
+		{ "preserve", VM_ACTION_PRESERVE },
+		{ "rename-restart", VM_ACTION_RENAME_RESTART },
+		{ "coredump-destroy", VM_ACTION_COREDUMP_DESTROY },
+		{ "coredump-restart", VM_ACTION_COREDUMP_RESTART },
 	};
-	char text[128], want[160];
+	char text[192], want[320];
 
 	(void)state;
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(text, sizeof(text), "name='g'\non_crash='%s'\n",
-			 not_yet[i]);
-		snprintf(want, sizeof(want), "guest.hvm:2: on_crash: '%s' not "
-			 "supported yet (use 'destroy' or 'restart')",
-			 not_yet[i]);
-		expect_error(text, want);
+	/* every action parses for every event, as in xl */
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		snprintf(text, sizeof(text), "name='g'\non_poweroff='%s'\n"
+			 "on_reboot='%s'\non_crash='%s'\n", all[i].name,
+			 all[i].name, all[i].name);
+		expect_ok(text);
+		assert_int_equal(cfg.on_poweroff, all[i].action);
+		assert_int_equal(cfg.on_reboot, all[i].action);
+		assert_int_equal(cfg.on_crash, all[i].action);
+		assert_string_equal(config_action_name(all[i].action),
+				    all[i].name);
+		assert_string_equal(cfg.where_on_crash, "guest.hvm:4");
+		config_free(&cfg);
 	}
 	expect_error("name='g'\non_reboot='reboot'\n", "guest.hvm:2: "
-		     "on_reboot: expected 'destroy' or 'restart', got "
-		     "'reboot'");
-	expect_error_part("name='g'\non_poweroff='preserve'\n",
-			  "on_poweroff: 'preserve' not supported yet");
+		     "on_reboot: expected 'destroy', 'restart', 'preserve', "
+		     "'rename-restart', 'coredump-destroy' or "
+		     "'coredump-restart', got 'reboot'");
+	expect_error("name='g'\non_crash='soft-reset'\n", "guest.hvm:2: "
+		     "on_crash: 'soft-reset' (a Xen kexec feature) is not "
+		     "supported");
+	expect_error("name='g'\non_crash=1\n", "guest.hvm:2: on_crash: "
+		     "expected a string, got 1");
+
+	/* what the monitor cannot do yet is said at create time, with the
+	 * key's line */
+	expect_ok("name='g'\non_poweroff='destroy'\non_reboot='restart'\n");
+	assert_int_equal(config_check_monitor_support(&cfg, err, sizeof(err)),
+			 0);
+	config_free(&cfg);
+	for (size_t i = 2; i < sizeof(all) / sizeof(all[0]); i++) {
+		snprintf(text, sizeof(text), "name='g'\n\non_crash='%s'\n",
+			 all[i].name);
+		expect_ok(text);
+		assert_int_equal(config_check_monitor_support(&cfg, err,
+							      sizeof(err)),
+				 -1);
+		snprintf(want, sizeof(want), "guest.hvm:3: on_crash: '%s' is "
+			 "not supported by the monitor yet (", all[i].name);
+		if (strncmp(err, want, strlen(want)) ||
+		    !strstr(err, "): use 'destroy' or 'restart'"))
+			fail_msg("%s: got '%s'", all[i].name, err);
+		config_free(&cfg);
+	}
+	expect_ok("name='g'\non_poweroff='preserve'\n");
+	assert_int_equal(config_check_monitor_support(&cfg, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "guest.hvm:2: on_poweroff: 'preserve' is not "
+			    "supported by the monitor yet (a guest kept "
+			    "stopped until destroyed needs the background "
+			    "toolstack): use 'destroy' or 'restart'");
+	config_free(&cfg);
+	expect_ok("name='g'\non_reboot='coredump-destroy'\n");
+	assert_int_equal(config_check_monitor_support(&cfg, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "guest.hvm:2: on_reboot: 'coredump-destroy' "
+			    "is not supported by the monitor yet (core dumps "
+			    "of guest memory are not written yet): use "
+			    "'destroy' or 'restart'");
+	config_free(&cfg);
+	/* from the command line: the message says so */
+	{
+		char *ov[] = { "on_crash=rename-restart" };
+
+		assert_int_equal(parse_with("name='g'\n", ov, 1), 0);
+		assert_int_equal(config_check_monitor_support(&cfg, err,
+							      sizeof(err)),
+				 -1);
+		assert_non_null(strstr(err, "command line: on_crash: "
+				       "'rename-restart' is not supported"));
+	}
+}
+
+/* vif entries parse (Xen's examples have one) and are refused when the
+ * guest is created: there is no NIC yet. */
+static void vif_counted_refused_at_create(void **state)
+{
+	(void)state;
+	expect_ok("name='g'\nvif = [ 'type=ioemu, bridge=xenbr0',\n"
+		  "        'mac=00:16:3e:00:00:11' ]\n");
+	assert_int_equal(cfg.nr_vifs, 2);
+	assert_int_equal(config_check_monitor_support(&cfg, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "guest.hvm:2: vif: network interfaces are "
+			    "not supported yet (vif = [ ] for none)");
+	config_free(&cfg);
+	expect_ok("name='g'\nvif = 'type=ioemu'\n");
+	assert_int_equal(cfg.nr_vifs, 1);
+	config_free(&cfg);
+	expect_ok("name='g'\nvif = [ ]\n");
+	assert_int_equal(cfg.nr_vifs, 0);
+	assert_int_equal(config_check_monitor_support(&cfg, err, sizeof(err)),
+			 0);
+	config_free(&cfg);
+	expect_error("name='g'\nvif = [ 'type=ioemu',\n 5 ]\n", "guest.hvm:3: "
+		     "vif: expected 'k=v, k=v' strings in the list");
+	expect_error("name='g'\nvif = 1\n", "guest.hvm:2: vif: expected a "
+		     "list of interfaces, got 1");
 }
 
 static void unimplemented_keys_when_on(void **state)
 {
 	static const char *const lines[] = {
-		"vif = [ 'type=ioemu' ]",
 		"usb = 1", "maxvcpus = 2", "cpus = '0-3'",
 		"hpet = 1", "timer_mode = 1", "uuid = 'abc'",
 		"rtc_timeoffset = 3600",
@@ -1183,7 +1272,7 @@ static const struct { const char *text, *override; } failing[] = {
 	{ "name='g'\nserial = [ 5 ]\n", NULL },
 	{ "name='g'\nserial = 'file:'\n", NULL },
 	{ "name='g'\nserial = 'tcp:1'\n", NULL },
-	{ "name='g'\non_poweroff = 'preserve'\n", NULL },
+	{ "name='g'\non_poweroff = 'soft-reset'\n", NULL },
 	{ "name='g'\non_reboot = 'explode'\n", NULL },
 	{ "name='g'\non_crash = 5\n", NULL },
 	{ "name='g'\npae = 3\n", NULL },
@@ -1196,7 +1285,7 @@ static const struct { const char *text, *override; } failing[] = {
 	{ "name='g'\nboot_fail_wait = 86401\n", NULL },
 	{ "name='g'\nboot_fail_wait = 4294968\n", NULL },
 	{ "name='g'\nboot_fail_wait = 'x'\n", NULL },
-	{ "name='g'\nvif = [ 'bridge=xenbr0' ]\n", NULL },  /* not yet */
+	{ "name='g'\nvif = [ 5 ]\n", NULL },
 	{ "name='g'\nhpet = 1\n", NULL },
 	{ "name='g'\nmaxvcpus = 2\n", NULL },
 	{ "name='g'\nvnc = 2\n", NULL },
@@ -1524,6 +1613,7 @@ int main(void)
 		T(python_is_refused_clearly),
 		T(key_errors),
 		T(actions),
+		T(vif_counted_refused_at_create),
 		T(unimplemented_keys_when_on),
 		T(display_keys),
 		T(files_must_exist),
