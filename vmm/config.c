@@ -447,8 +447,11 @@ static int key_boot_fail_wait(struct apply *a, const struct setting *s)
 /* Xen-internal keys that mean nothing here. */
 static int key_ignored(struct apply *a, const struct setting *s)
 {
-	fprintf(a->notices, "%s:%d: %s: ignored (a Xen-internal setting)\n",
-		s->source, s->line, s->key);
+	char value[256];
+
+	config_describe_value(&s->val, value, sizeof(value));
+	fprintf(a->notices, "%s:%d: %s = %s: ignored (a Xen-internal "
+		"setting)\n", s->source, s->line, s->key, value);
 	return 0;
 }
 
@@ -587,7 +590,10 @@ static int key_display_ignored(struct apply *a, const struct setting *s)
 
 	if (get_bool(a, s, &on))
 		return -1;
-	if (on)
+	if (on && !strcmp(s->key, "opengl"))
+		fprintf(a->notices, "%s:%d: opengl: ignored (the SDL window "
+			"draws without OpenGL)\n", s->source, s->line);
+	else if (on)
 		fprintf(a->notices, "%s:%d: %s: ignored (connect a viewer "
 			"yourself; the port is printed at start)\n",
 			s->source, s->line, s->key);
@@ -777,6 +783,10 @@ static int apply_setting(struct apply *a, const struct setting *s)
 	     i++)
 		if (!strcmp(s->key, key_handlers[i].key))
 			return key_handlers[i].apply(a, s);
+	/* arch_libdir = 'lib': a variable of xm's Python, read by a later
+	 * line, not a key */
+	if (s->used_as_variable)
+		return 0;
 	return fail_setting(a, s, "unknown key");
 }
 
@@ -1018,7 +1028,7 @@ int config_parse_string(const char *text, const char *source,
 	a.notices = host && host->notices ? host->notices : stderr;
 	set_defaults(out);
 	out->source = strdup(source);
-	if (config_syntax_parse(text, source, &ss, err, errlen))
+	if (config_syntax_parse(text, source, host, &ss, err, errlen))
 		goto out;
 	for (int i = 0; i < n_overrides; i++)
 		if (config_syntax_override(overrides[i], &ss, err, errlen))

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/utsname.h>
 
 #include "vmm/config_parse.h"
 
@@ -35,6 +36,7 @@ struct setting {
 	struct value val;
 	const char *source;
 	int line;
+	bool used_as_variable;   /* a later expression reads it */
 };
 
 struct settings {
@@ -48,6 +50,10 @@ struct parser {
 	int line;
 	char *err;
 	size_t errlen;
+	struct settings *vars;          /* names assigned so far */
+	const struct config_host *host; /* its uname, for os.uname() */
+	struct utsname uts;             /* the real one, read once */
+	bool uts_read;
 };
 /* What applying the settings needs (config.c, config_disk.c). */
 struct apply {
@@ -82,7 +88,8 @@ void config_settings_free(struct settings *ss);
 
 /* TEXT (named SOURCE in messages) into SS; -1 with the message in ERR. */
 int config_syntax_parse(const char *text, const char *source,
-			struct settings *ss, char *err, size_t errlen);
+			const struct config_host *host, struct settings *ss,
+			char *err, size_t errlen);
 
 /* One command-line "key=value", replacing the file's setting or added. */
 int config_syntax_override(const char *arg, struct settings *ss,

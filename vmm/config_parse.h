@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/utsname.h>
 
 #include "vmm/config.h"
 
@@ -20,6 +21,7 @@ struct config_host {
 	const char *meminfo_path;   /* MemAvailable is read from here */
 	const char *default_bios;   /* when bios_path_override is not set */
 	FILE *notices;              /* "ignored" notices; default stderr */
+	const struct utsname *uname; /* what os.uname() gives; default uname(2) */
 };
 
 /*
