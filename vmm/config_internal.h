@@ -54,6 +54,7 @@ struct parser {
 	const struct config_host *host; /* its uname, for os.uname() */
 	struct utsname uts;             /* the real one, read once */
 	bool uts_read;
+	int depth;                      /* nesting: ( ), not, if blocks */
 };
 /* What applying the settings needs (config.c, config_disk.c). */
 struct apply {

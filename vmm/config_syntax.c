@@ -265,6 +265,17 @@ static int fail_beyond(struct parser *ps, const char *what)
 			  "Python in .hvm files)", what);
 }
 
+/* Parentheses, 'not's and if blocks nest by recursion: a bound keeps a
+ * hostile file from running the stack out. */
+#define MAX_NESTING 64
+
+static int enter(struct parser *ps)
+{
+	if (++ps->depth <= MAX_NESTING)
+		return 0;
+	return fail_parse(ps, "nested more than %d deep", MAX_NESTING);
+}
+
 /* The word at ps->p is WORD (and not a longer identifier). */
 static bool at_word(const struct parser *ps, const char *word)
 {
@@ -410,8 +421,9 @@ static int read_term(struct parser *ps, struct value *out, bool exec)
 	if (c == '(') {
 		ps->p++;
 		skip_space(ps, false);
-		if (read_expr(ps, out, exec))
+		if (enter(ps) || read_expr(ps, out, exec))
 			return -1;
+		ps->depth--;
 		if (*ps->p != ')') {
 			config_value_free(out);
 			return expect_char(ps, ')', "to close '('");
@@ -657,8 +669,9 @@ static int read_comparison(struct parser *ps, bool *truth, bool exec)
 	if (*ps->p == '(') {
 		ps->p++;
 		skip_space(ps, false);
-		if (read_or(ps, truth, exec))
+		if (enter(ps) || read_or(ps, truth, exec))
 			return -1;
+		ps->depth--;
 		return expect_char(ps, ')', "to close '('");
 	}
 	if (read_expr(ps, &left, exec))
@@ -718,8 +731,9 @@ static int read_not(struct parser *ps, bool *truth, bool exec)
 	skip_space(ps, false);
 	if (at_word(ps, "not")) {
 		ps->p += 3;
-		if (read_not(ps, truth, exec))
+		if (enter(ps) || read_not(ps, truth, exec))
 			return -1;
+		ps->depth--;
 		*truth = !*truth;
 		return 0;
 	}
@@ -872,8 +886,9 @@ static int read_branch(struct parser *ps, const char *word, int indent,
 	ps->p++;
 	if (expect_line_end(ps))
 		return -1;
-	if (read_block(ps, indent, exec && t, true, &statements))
+	if (enter(ps) || read_block(ps, indent, exec && t, true, &statements))
 		return -1;
+	ps->depth--;
 	if (!statements) {
 		ps->line = line;
 		return fail_parse(ps, "'%s': expected an indented block on the "

@@ -338,6 +338,156 @@ static void off_values_of_unimplemented_keys(void **state)
 	assert_int_equal(cfg.memory_mib, 256);
 }
 
+/* ---- the parser against hostile text ---------------------------------- */
+
+static void fake_uname(const char *sysname, const char *machine);
+
+/* Nesting by recursion is bounded: a clear error, not a blown stack. */
+static void deep_nesting_refused(void **state)
+{
+	static const char *const unit[] = { "(", "not ", "((" };
+	size_t n = 200000;
+	char *text;
+
+	(void)state;
+	fake_uname("Linux", "x86_64");
+	text = malloc(n * 4 + 64);
+	assert_non_null(text);
+	for (size_t u = 0; u < sizeof(unit) / sizeof(unit[0]); u++) {
+		size_t len = strlen(unit[u]), at;
+
+		at = (size_t)sprintf(text, "name='p'\n%s", u == 0 ? "x = " :
+				     "if ");
+		for (size_t i = 0; i < n / len; i++, at += len)
+			memcpy(text + at, unit[u], len);
+		strcpy(text + at, "1\n");
+		assert_int_equal(parse(text), -1);
+		assert_string_equal(err, "guest.hvm:2: nested more than 64 "
+				    "deep");
+	}
+	/* if blocks, each deeper than the last */
+	{
+		size_t at = (size_t)sprintf(text, "name='p'\n");
+
+		for (int d = 0; d < 100; d++) {
+			at += (size_t)sprintf(text + at, "%*sif 1:\n", d, "");
+		}
+		sprintf(text + at, "%*sx = 1\n", 100, "");
+		assert_int_equal(parse(text), -1);
+		assert_string_equal(err, "guest.hvm:66: nested more than 64 "
+				    "deep");
+	}
+	free(text);
+}
+
+static uint64_t fuzz_state;
+
+static unsigned fuzz_next(unsigned bound)
+{
+	/* xorshift64*: reproducible from the seed */
+	fuzz_state ^= fuzz_state >> 12;
+	fuzz_state ^= fuzz_state << 25;
+	fuzz_state ^= fuzz_state >> 27;
+	return (unsigned)((fuzz_state * 2685821657736338717ULL) >> 33) % bound;
+}
+
+/*
+ * Random edits of good files (Xen's example, the Python subset, disks):
+ * every parse ends in a config or in one message naming the file, and
+ * (run under ASan: tests/unit/README or the README) touches no memory it
+ * should not. CONFIG_FUZZ_SEED and CONFIG_FUZZ_ROUNDS repeat or lengthen
+ * a run.
+ */
+static void fuzz_parser(void **state)
+{
+	static const char *const tokens[] = {
+		"if ", "elif ", "else:", "not ", " and ", " or ", " in ", "(",
+		")", "[", "]", "'", "\"", "+", "=", "==", "!=", ":", ",", "#",
+		"\n", "\n    ", "\n\t", "\\", "os.uname()[", "re.search(",
+		"import ", "0x", "-", "99999999999999999999", "arch", "disk",
+		"memory", "'file:", ",hdc:cdrom,r'", "on_crash='preserve'",
+		"\"640\"", ";", "\r",
+	};
+	static const char seed_text[] =
+		"import os, re\n"
+		"arch_libdir = 'lib'\n"
+		"arch = os.uname()[4]\n"
+		"if os.uname()[0] == 'Linux' and re.search('6(4)?', arch):\n"
+		"    arch_libdir = 'lib64'\n"
+		"elif not arch or 'x' in arch:\n"
+		"    arch_libdir = ('l' + 'ib') + '32'\n"
+		"else:\n"
+		"    if arch != 'y':\n"
+		"        memory = \"256\"\n"
+		"device_model = '/usr/' + arch_libdir + '/qemu-dm'\n"
+		"name = \"fuzz\"\n"
+		"disk = [ ',hdc:cdrom,r',\n"
+		"         'format=raw, vdev=hdd, access=ro, devtype=cdrom' ]\n"
+		"vif = [ 'type=ioemu, bridge=xenbr0' ]\n"
+		"serial = [ 'pty' ]\n"
+		"on_crash = 'coredump-restart'\n"
+		"vnc = '1';\nvnclisten = '0.0.0.0:5'\n";
+	const char *env_seed = getenv("CONFIG_FUZZ_SEED");
+	const char *env_rounds = getenv("CONFIG_FUZZ_ROUNDS");
+	uint64_t seed = env_seed ? strtoull(env_seed, NULL, 0) : 20261202;
+	unsigned rounds = env_rounds ? (unsigned)atoi(env_rounds) : 4000;
+	size_t cap = 16384, accepted = 0;
+	char *text = malloc(cap);
+
+	(void)state;
+	assert_non_null(text);
+	fake_uname("Linux", "x86_64");
+	fuzz_state = seed ? seed : 1;
+	print_message("fuzz: seed %llu, %u rounds (CONFIG_FUZZ_SEED=%llu "
+		      "repeats it)\n", (unsigned long long)seed, rounds,
+		      (unsigned long long)seed);
+	for (unsigned r = 0; r < rounds; r++) {
+		size_t len = strlen(seed_text);
+		unsigned edits = 1 + fuzz_next(6);
+
+		memcpy(text, seed_text, len + 1);
+		for (unsigned e = 0; e < edits; e++) {
+			size_t at = fuzz_next((unsigned)len + 1);
+			unsigned kind = fuzz_next(4);
+
+			if (kind == 0 && len) {            /* delete */
+				size_t n = 1 + fuzz_next(8);
+
+				if (at + n > len)
+					n = len - at;
+				memmove(text + at, text + at + n,
+					len - at - n + 1);
+				len -= n;
+			} else if (kind == 1 && at < len) { /* replace a byte */
+				text[at] = (char)(1 + fuzz_next(255));
+			} else {                            /* insert a token */
+				const char *t = tokens[fuzz_next(
+					sizeof(tokens) / sizeof(tokens[0]))];
+				size_t n = strlen(t);
+
+				if (len + n + 1 > cap)
+					continue;
+				memmove(text + at + n, text + at,
+					len - at + 1);
+				memcpy(text + at, t, n);
+				len += n;
+			}
+		}
+		err[0] = '\0';
+		if (parse(text) == 0) {
+			accepted++;
+			assert_non_null(cfg.name);
+			config_free(&cfg);
+		} else if (strncmp(err, "guest.hvm", 9)) {
+			fail_msg("round %u: message '%s' for:\n%s", r, err,
+				 text);
+		}
+	}
+	/* the edits leave some files good: the good paths ran too */
+	assert_true(accepted > 0);
+	free(text);
+}
+
 /* ---- overrides --------------------------------------------------------- */
 
 static void overrides_replace_and_add(void **state)
@@ -1900,6 +2050,8 @@ int main(void)
 		T(python_beyond_subset_refused),
 		T(xen_3_3_example),
 		T(xen_3_4_example),
+		T(deep_nesting_refused),
+		T(fuzz_parser),
 		T(key_errors),
 		T(actions),
 		T(vif_counted_refused_at_create),
