@@ -55,6 +55,7 @@ struct parser {
 	struct utsname uts;             /* the real one, read once */
 	bool uts_read;
 	int depth;                      /* nesting: ( ), not, if blocks */
+	bool more_on_line;              /* a statement follows a ';' */
 };
 /* What applying the settings needs (config.c, config_disk.c). */
 struct apply {

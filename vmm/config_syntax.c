@@ -787,12 +787,28 @@ static int expect_line_end(struct parser *ps)
 	if (*ps->p == ';') {
 		ps->p++;
 		skip_space(ps, false);
+		/* xl (and Python): "a = 1; b = 2" is two statements */
+		if (*ps->p && *ps->p != '\n') {
+			ps->more_on_line = true;
+			return 0;
+		}
 	}
 	if (*ps->p == '\0' || *ps->p == '\n')
 		return 0;
 	quote_here(ps->p, buf, sizeof(buf));
 	return fail_parse(ps, "unexpected '%s' after the value (one KEY = "
-			  "VALUE per line)", buf);
+			  "VALUE per line, or statements separated by ';')",
+			  buf);
+}
+
+/* The end of the line, and no second statement on it. */
+static int expect_only_statement(struct parser *ps, const char *what)
+{
+	if (expect_line_end(ps))
+		return -1;
+	if (!ps->more_on_line)
+		return 0;
+	return fail_parse(ps, "nothing may follow %s on its line", what);
 }
 
 /* Python's indentation of the line at P: a tab goes to the next multiple
@@ -884,7 +900,7 @@ static int read_branch(struct parser *ps, const char *word, int indent,
 				  word, has_cond ? " CONDITION" : "", buf);
 	}
 	ps->p++;
-	if (expect_line_end(ps))
+	if (expect_only_statement(ps, "the ':' of a block"))
 		return -1;
 	if (enter(ps) || read_block(ps, indent, exec && t, true, &statements))
 		return -1;
@@ -982,6 +998,10 @@ static int read_statement(struct parser *ps, int indent, bool exec,
 	int line = ps->line;
 	char buf[32], *word;
 
+	if (*ps->p == ';') {   /* xl's empty statement */
+		ps->p++;
+		return expect_line_end(ps);
+	}
 	if (!is_ident_start(*ps->p)) {
 		quote_here(ps->p, buf, sizeof(buf));
 		return fail_parse(ps, "expected KEY = VALUE, got '%s'", buf);
@@ -1046,6 +1066,13 @@ static int read_block(struct parser *ps, int parent_indent, bool exec,
 		if (read_statement(ps, indent, exec, in_branch))
 			return -1;
 		(*statements)++;
+		/* "a = 1; b = 2": the next statement, same line and block */
+		while (ps->more_on_line) {
+			ps->more_on_line = false;
+			if (read_statement(ps, indent, exec, in_branch))
+				return -1;
+			(*statements)++;
+		}
 	}
 }
 
@@ -1093,7 +1120,8 @@ int config_syntax_override(const char *arg, struct settings *ss,
 				     .err = err, .errlen = errlen };
 
 		snprintf(where, sizeof(where), "%s: %s", source, key);
-		if (read_expr(&ps, &val, true) || expect_line_end(&ps)) {
+		if (read_expr(&ps, &val, true) ||
+		    expect_only_statement(&ps, "an override's value")) {
 			config_value_free(&val);
 			free(key);
 			return -1;

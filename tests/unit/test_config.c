@@ -242,6 +242,17 @@ static void syntax_comments_quotes_lists(void **state)
 	assert_string_equal(cfg.name, "it's \"x\"");
 	assert_int_equal(cfg.serial, SERIAL_UNIX);
 	assert_string_equal(cfg.serial_path, "/run/s");
+	config_free(&cfg);
+	/* xl: statements separated by ';' on one line */
+	expect_ok("name = 'semi'; memory = 64 ;vcpus=1;\n;\nacpi = 0;;\n");
+	assert_string_equal(cfg.name, "semi");
+	assert_int_equal(cfg.memory_mib, 64);
+	assert_false(cfg.acpi);
+	config_free(&cfg);
+	expect_ok("name = 'semi'\nif 1:\n  memory = 64; vcpus = 1\n"
+		  "  acpi = 0\n");
+	assert_int_equal(cfg.memory_mib, 64);
+	assert_false(cfg.acpi);
 }
 
 static void list_spanning_lines_then_error_line(void **state)
@@ -635,7 +646,19 @@ static void syntax_errors(void **state)
 	expect_error("name = 'g'\nmemory == 64\n", "guest.hvm:2: memory: "
 		     "expected '=' after the key");
 	expect_error("name = 'g' 'h'\n", "guest.hvm:1: unexpected ''h'' after "
-		     "the value (one KEY = VALUE per line)");
+		     "the value (one KEY = VALUE per line, or statements "
+		     "separated by ';')");
+	expect_error("name = 'g'\nif 1:; memory = 64\n", "guest.hvm:2: "
+		     "nothing may follow the ':' of a block on its line");
+	expect_error("name = 'g'; memory = 64; memory = 32\n", "guest.hvm:1: "
+		     "memory: set twice (first on line 1)");
+	{
+		char *two[] = { "memory=64;vcpus=1" };
+
+		assert_int_equal(parse_with("name='g'\n", two, 1), -1);
+		assert_string_equal(err, "command line: memory: nothing may "
+				    "follow an override's value on its line");
+	}
 	expect_error("= 5\n", "guest.hvm:1: expected KEY = VALUE, got '= 5'");
 }
 
