@@ -37,7 +37,7 @@ TEST_PROGS += tests/display/sdl-harness tests/display/sdl-close-window
 DM_SRCS := $(sort $(wildcard devmodel/*/*.c))
 VMM_SRCS := $(sort $(wildcard vmm/*.c vmm/console/*.c))
 # Monitor code with no accelerator or threads in it, for unit tests.
-VMM_LIB_SRCS := vmm/config.c vmm/config_syntax.c vmm/config_disk.c vmm/linuxboot.c vmm/firmware.c
+VMM_LIB_SRCS := vmm/config.c vmm/config_syntax.c vmm/config_disk.c vmm/coredump.c vmm/linuxboot.c vmm/firmware.c
 USER_HDRS := $(wildcard include/vmm/*.h devmodel/*/*.h vmm/*.h vmm/console/*.h)
 
 # SDL2 for the sdl = 1 window (vmm/console/sdl.c). Looked up when used, not
@@ -51,7 +51,7 @@ need_sdl2 = pkg-config --exists sdl2 2>/dev/null || { echo "make: SDL2 not found
 # test-paging; the same cases also run as KUnit: make kunit), the config parser, the device model on fake buses.
 UNIT_TESTS := tests/unit/test-sregs tests/unit/test-emulate tests/unit/test-cregs tests/unit/test-paging \
 	$(patsubst %,tests/unit/test-%,config linuxboot io timer guestmem pci \
-		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga stdvga display keymap sdl_keys)
+		i8259 i8254 rtc uart i8042 ps2_keyboard ps2_mouse fwcfg chardev block worker atapi ide vga stdvga display keymap sdl_keys coredump)
 
 .PHONY: all kmod userspace deps demo check bench stress clean kunit
 all: kmod userspace
