@@ -19,7 +19,8 @@
  *             p_filesz = p_memsz; all-zero pages are holes in the file.
  *
  * Where: /var/lib/vmm/dump for root, $XDG_RUNTIME_DIR/vmm/dump for others
- * (made 0700 when missing), named NAME-YYYYMMDD-HHMMSS.core, mode 0600.
+ * (made 0700 when missing), or $VMM_DUMP_DIR when set (an absolute path);
+ * named NAME-YYYYMMDD-HHMMSS.core, mode 0600.
  */
 #ifndef VMM_COREDUMP_H
 #define VMM_COREDUMP_H

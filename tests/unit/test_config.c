@@ -1023,7 +1023,13 @@ static void actions(void **state)
 	assert_int_equal(config_check_monitor_support(&cfg, err, sizeof(err)),
 			 0);
 	config_free(&cfg);
-	for (size_t i = 2; i < sizeof(all) / sizeof(all[0]); i++) {
+	/* the monitor writes cores on a reset or a crash */
+	expect_ok("name='g'\non_reboot='coredump-restart'\n"
+		  "on_crash='coredump-destroy'\n");
+	assert_int_equal(config_check_monitor_support(&cfg, err, sizeof(err)),
+			 0);
+	config_free(&cfg);
+	for (size_t i = 2; i < 4; i++) {
 		snprintf(text, sizeof(text), "name='g'\n\non_crash='%s'\n",
 			 all[i].name);
 		expect_ok(text);
@@ -1045,13 +1051,13 @@ static void actions(void **state)
 			    "stopped until destroyed needs the background "
 			    "toolstack): use 'destroy' or 'restart'");
 	config_free(&cfg);
-	expect_ok("name='g'\non_reboot='coredump-destroy'\n");
+	expect_ok("name='g'\non_poweroff='coredump-destroy'\n");
 	assert_int_equal(config_check_monitor_support(&cfg, err, sizeof(err)),
 			 -1);
-	assert_string_equal(err, "guest.hvm:2: on_reboot: 'coredump-destroy' "
-			    "is not supported by the monitor yet (core dumps "
-			    "of guest memory are not written yet): use "
-			    "'destroy' or 'restart'");
+	assert_string_equal(err, "guest.hvm:2: on_poweroff: 'coredump-destroy' "
+			    "is not supported by the monitor yet (the monitor "
+			    "does not act on a power off yet): use 'destroy' "
+			    "or 'restart'");
 	config_free(&cfg);
 	/* from the command line: the message says so */
 	{

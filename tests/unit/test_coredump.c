@@ -268,6 +268,16 @@ static int directory_checks(void)
 	if (coredump_dir(buf, sizeof(buf), err, sizeof(err)) != -1 ||
 	    !strstr(err, "XDG_RUNTIME_DIR is not set"))
 		return 4;
+	/* VMM_DUMP_DIR wins when absolute */
+	snprintf(want, sizeof(want), "%s/forced/dump", run);
+	setenv("VMM_DUMP_DIR", want, 1);
+	if (coredump_dir(buf, sizeof(buf), err, sizeof(err)) ||
+	    strcmp(buf, want) || stat(buf, &st))
+		return 5;
+	setenv("VMM_DUMP_DIR", "relative", 1);
+	if (coredump_dir(buf, sizeof(buf), err, sizeof(err)) != -1)
+		return 6;
+	unsetenv("VMM_DUMP_DIR");
 	return 0;
 }
 
