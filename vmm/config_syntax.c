@@ -380,6 +380,11 @@ static int read_name(struct parser *ps, struct value *out, bool exec)
 	snprintf(buf, sizeof(buf), "%.*s", (int)(ps->p - start), start);
 	if (!strcmp(buf, "os.uname"))
 		return read_uname(ps, out, exec);
+	if (!strcmp(buf, "True") || !strcmp(buf, "False")) {
+		/* Python's booleans are its integers 1 and 0 */
+		*out = (struct value){ .type = VAL_INT, .num = buf[0] == 'T' };
+		return 0;
+	}
 	if (strchr(buf, '.') || *ps->p == '(' || is_python_keyword(buf) ||
 	    !strcmp(buf, "if") || !strcmp(buf, "else") ||
 	    !strcmp(buf, "import") || !strcmp(buf, "not") ||
@@ -854,25 +859,23 @@ static int read_import(struct parser *ps)
 {
 	for (;;) {
 		const char *start;
+		size_t n;
 
 		skip_space(ps, false);
 		start = ps->p;
 		while (is_ident_char(*ps->p) || *ps->p == '.')
 			ps->p++;
-		if (ps->p == start)
+		n = (size_t)(ps->p - start);
+		if (!n)
 			return expect_line_end(ps);
-		if (strncmp(start, "os", ps->p - start) &&
-		    strncmp(start, "re", ps->p - start)) {
+		if (n != 2 || (strncmp(start, "os", 2) &&
+			       strncmp(start, "re", 2))) {
 			char what[80];
 
-			snprintf(what, sizeof(what), "import %.*s",
-				 (int)(ps->p - start), start);
+			snprintf(what, sizeof(what), "import %.*s", (int)n,
+				 start);
 			ps->p = start;
 			return fail_beyond(ps, what);
-		}
-		if ((ps->p - start) != 2) {
-			ps->p = start;
-			return fail_beyond(ps, "import");
 		}
 		skip_space(ps, false);
 		if (*ps->p != ',')

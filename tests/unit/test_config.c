@@ -753,6 +753,13 @@ static void python_subset_evaluated(void **state)
 	expect_ok("memory = 256\nmaxmem = memory\nname = 'p'\n");
 	assert_int_equal(cfg.memory_mib, 256);
 	config_free(&cfg);
+	/* Python's booleans are 1 and 0 */
+	expect_ok("name='p'\nacpi = False\napic = True\nif True and not "
+		  "False:\n  pae = False\n");
+	assert_false(cfg.acpi);
+	assert_true(cfg.apic);
+	assert_false(cfg.pae);
+	config_free(&cfg);
 	/* os.uname() of the real host by default */
 	host.uname = NULL;
 	expect_ok("import os\nname = os.uname()[0]\n");
@@ -769,6 +776,11 @@ static void python_beyond_subset_refused(void **state)
 		  "Python in .hvm files)" },
 		{ "name='p'\nimport os.path\n", "guest.hvm:2: 'import os.path': "
 		  "beyond the Python subset" },
+		{ "name='p'\nimport os, o\n", "guest.hvm:2: 'import o': beyond "
+		  "the Python subset" },
+		{ "name='p'\nimport os re\n", "guest.hvm:2: unexpected 're'" },
+		{ "name='p'\nx = None\n", "guest.hvm:2: 'None' is not assigned "
+		  "before this line" },
 		{ "name='p'\n\nfrom os import uname\n", "guest.hvm:3: 'from': "
 		  "beyond the Python subset" },
 		{ "def f():\n  return 1\n", "guest.hvm:1: 'def': beyond" },
