@@ -144,9 +144,12 @@ static void core_reads_back(void **state)
 		unsigned vcpu = seen / 2;
 
 		if (seen % 2 == 0) {
-			const struct elf_prstatus *ps = (const void *)desc;
-			const struct user_regs_struct *u =
-				(const void *)&ps->pr_reg;
+			/* notes are 4-byte aligned: copied out to be read */
+			struct elf_prstatus prs, *ps = &prs;
+			struct user_regs_struct regs, *u = &regs;
+
+			memcpy(ps, desc, sizeof(*ps));
+			memcpy(u, &ps->pr_reg, sizeof(*u));
 
 			assert_string_equal(name, "CORE");
 			assert_int_equal(nh->n_type, NT_PRSTATUS);
