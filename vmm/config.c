@@ -98,8 +98,8 @@ static int get_number(struct apply *a, const struct setting *s,
 	if (config_value_number(&s->val, out))
 		return 0;
 	if (s->val.type == VAL_STRING)
-		return fail_setting(a, s, "expected an integer%s, got '%s' (not "
-				    "a number)", what, s->val.str);
+		return fail_setting(a, s, "expected an integer%s, got '%s' "
+				    "(not a number)", what, s->val.str);
 	return config_want_type(a, s, VAL_INT, what);
 }
 
@@ -305,7 +305,7 @@ static int key_serial(struct apply *a, const struct setting *s)
 			    "'file:PATH' or 'unix:PATH', got '%s'", spec);
 }
 
-/* Remember where a key was set, for later messages: a display key, for the consoles' messages
+/* Remember where a display key was set, for the consoles' messages
  * ("FILE:LINE: vncdisplay: port 5901 is in use"). */
 static void note_where(char *buf, size_t len, const struct setting *s)
 {
@@ -824,7 +824,8 @@ static int check_file(struct apply *a, const struct setting *at,
 	if (at)
 		return fail_setting(a, at, "%s%s%s: %s", what ? what : "",
 				    what ? " " : "", path, why);
-	return config_fail_at(a->err, a->errlen, source, 0, "%s: %s%s%s: %s", key,
+	return config_fail_at(a->err, a->errlen, source, 0,
+			      "%s: %s%s%s: %s", key,
 		       what ? what : "", what ? " " : "", path, why);
 }
 
@@ -857,7 +858,8 @@ static int check_memory(struct apply *a, const char *source)
 				    "than the host has available (%lld MiB "
 				    "MemAvailable in %s)", a->cfg->memory_mib,
 				    avail, path);
-	return config_fail_at(a->err, a->errlen, source, 0, "memory: the default "
+	return config_fail_at(a->err, a->errlen, source, 0,
+			      "memory: the default "
 		       "%" PRIu64 " MiB is more than the host has available "
 		       "(%lld MiB MemAvailable in %s)", a->cfg->memory_mib,
 		       avail, path);
@@ -886,7 +888,8 @@ static int check_display(struct apply *a, const char *source)
 	if (a->cfg->nographic)
 		d->vga = VM_VGA_NONE;
 	if (d->vga == VM_VGA_NONE && (d->vnc || d->sdl))
-		return config_fail_at(a->err, a->errlen, source, 0, "%s: there is no "
+		return config_fail_at(a->err, a->errlen, source, 0,
+				      "%s: there is no "
 			       "display device to show (nographic = 1 or "
 			       "vga = 'none')", d->vnc ? "vnc" : "sdl");
 	if (!d->vnclisten)
@@ -907,7 +910,8 @@ static int check_config(struct apply *a, const char *source)
 				   a->host->default_bios : CONFIG_DEFAULT_BIOS;
 
 	if (!cfg->name)
-		return config_fail_at(a->err, a->errlen, source, 0, "name: missing "
+		return config_fail_at(a->err, a->errlen, source, 0,
+				      "name: missing "
 			       "(every guest needs one, e.g. name = "
 			       "\"guest1\")");
 	if (!cfg->kernel) {

@@ -21,7 +21,8 @@ struct config_host {
 	const char *meminfo_path;   /* MemAvailable is read from here */
 	const char *default_bios;   /* when bios_path_override is not set */
 	FILE *notices;              /* "ignored" notices; default stderr */
-	const struct utsname *uname; /* what os.uname() gives; default uname(2) */
+	/* what os.uname() gives (xm's Python subset); default uname(2) */
+	const struct utsname *uname;
 };
 
 /*

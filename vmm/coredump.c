@@ -216,7 +216,8 @@ int coredump_write_fd(int fd, const struct coredump_ram *ram, unsigned n_ram,
 		.e_type = ET_CORE, .e_machine = EM_X86_64,
 		.e_version = EV_CURRENT, .e_phoff = sizeof(Elf64_Ehdr),
 		.e_ehsize = sizeof(Elf64_Ehdr),
-		.e_phentsize = sizeof(Elf64_Phdr), .e_phnum = (Elf64_Half)n_phdr,
+		.e_phentsize = sizeof(Elf64_Phdr),
+		.e_phnum = (Elf64_Half)n_phdr,
 	};
 	Elf64_Phdr *ph = calloc(n_phdr, sizeof(*ph));
 	unsigned char *notes = calloc(1, notes_len ? notes_len : 1);
