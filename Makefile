@@ -86,7 +86,8 @@ VMM_SRCS := $(sort $(wildcard vmm/*.c vmm/*/*.c))
 # Monitor code with no accelerator or threads in it, for unit tests: in the
 # library with the device model (vmm/config*.c or vmm/config/: the parser
 # and its parts).
-VMM_LIB_SRCS := $(sort $(wildcard vmm/config*.c vmm/config/*.c)) vmm/linuxboot.c vmm/firmware.c
+VMM_LIB_SRCS := $(sort $(wildcard vmm/config*.c vmm/config/*.c)) vmm/linuxboot.c vmm/firmware.c \
+	vmm/coredump.c
 LIB_SRCS := $(DM_SRCS) $(VMM_LIB_SRCS)
 VMM_OWN_SRCS := $(filter-out $(VMM_LIB_SRCS),$(VMM_SRCS))
 

@@ -1,510 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The .hvm config parser: xl's syntax (KEY = VALUE lines; 'strings',
- * "strings", integers, [ lists ] that may span lines, # comments) with Xen's
- * key names (../shared/xen-config.md). xm ran these files as Python; we
- * don't, and say so when we meet Python.
- *
- * Three steps: the text is split into settings (key, value, where), the
- * command-line overrides replace or add settings, then each setting is
- * applied to struct vm_config by its key's handler and the result is
- * checked as a whole (required keys, files, host memory).
+ * The .hvm config's keys: Xen's key names (../shared/xen-config.md), each
+ * applied to struct vm_config by its handler, then the result checked as a
+ * whole (required keys, files, host memory). The syntax is config_syntax.c's,
+ * the device specifications config_disk.c's.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "vmm/config_parse.h"
+#include "vmm/config_internal.h"
 
 #define HVMLOADER "/usr/lib/xen/boot/hvmloader"
 #define DEFAULT_MEMORY_MIB 128   /* Xen's default */
 
-enum value_type { VAL_STRING, VAL_INT, VAL_LIST };
-
-struct value {
-	enum value_type type;
-	char *str;                /* VAL_STRING */
-	long long num;            /* VAL_INT */
-	struct value *items;      /* VAL_LIST: strings and integers only */
-	size_t n_items;
-	int line;                 /* where it starts; 0: the command line */
-};
-
-/* One KEY = VALUE, and where it was written (line 0: the command line). */
-struct setting {
-	char *key;
-	struct value val;
-	const char *source;
-	int line;
-};
-
-struct settings {
-	struct setting *v;
-	size_t n, cap;
-};
-
-struct parser {
-	const char *p;
-	const char *source;
-	int line;
-	char *err;
-	size_t errlen;
-};
-
-/* ---- messages ---------------------------------------------------------- */
-
-static void where_prefix(char *buf, size_t len, const char *source, int line)
-{
-	if (line > 0)
-		snprintf(buf, len, "%s:%d", source, line);
-	else
-		snprintf(buf, len, "%s", source);
-}
-
-static int __attribute__((format(printf, 5, 6)))
-fail_at(char *err, size_t errlen, const char *source, int line,
-	const char *fmt, ...)
-{
-	char where[512], msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	where_prefix(where, sizeof(where), source, line);
-	snprintf(err, errlen, "%s: %s", where, msg);
-	return -1;
-}
-
-/* The usual error: "FILE:LINE: KEY: message". */
-#define fail_setting(ctx, s, fmt, ...) \
-	fail_at((ctx)->err, (ctx)->errlen, (s)->source, (s)->line, \
-		"%s: " fmt, (s)->key, ##__VA_ARGS__)
-
-#define fail_parse(ps, fmt, ...) \
-	fail_at((ps)->err, (ps)->errlen, (ps)->source, (ps)->line, \
-		fmt, ##__VA_ARGS__)
-
-/* ---- values ------------------------------------------------------------ */
-
-static void value_free(struct value *v)
-{
-	free(v->str);
-	for (size_t i = 0; i < v->n_items; i++)
-		value_free(&v->items[i]);
-	free(v->items);
-	memset(v, 0, sizeof(*v));
-}
-
-static void settings_free(struct settings *ss)
-{
-	for (size_t i = 0; i < ss->n; i++) {
-		free(ss->v[i].key);
-		value_free(&ss->v[i].val);
-	}
-	free(ss->v);
-	memset(ss, 0, sizeof(*ss));
-}
-
-static struct setting *settings_find(struct settings *ss, const char *key)
-{
-	for (size_t i = 0; i < ss->n; i++)
-		if (!strcmp(ss->v[i].key, key))
-			return &ss->v[i];
-	return NULL;
-}
-
-/* Takes ownership of KEY and VAL. */
-static void settings_add(struct settings *ss, char *key, struct value *val,
-			 const char *source, int line)
-{
-	if (ss->n == ss->cap) {
-		ss->cap = ss->cap ? 2 * ss->cap : 16;
-		ss->v = realloc(ss->v, ss->cap * sizeof(*ss->v));
-		if (!ss->v)
-			abort();
-	}
-	ss->v[ss->n++] = (struct setting){ .key = key, .val = *val,
-					   .source = source, .line = line };
-}
-
-/* ---- lexing ------------------------------------------------------------ */
-
-/* Skip blanks and comments; inside a list newlines are blanks too. */
-static void skip_space(struct parser *ps, bool newlines)
-{
-	for (;;) {
-		char c = *ps->p;
-
-		if (c == ' ' || c == '\t' || c == '\r') {
-			ps->p++;
-		} else if (c == '#') {
-			while (*ps->p && *ps->p != '\n')
-				ps->p++;
-		} else if (c == '\n' && newlines) {
-			ps->p++;
-			ps->line++;
-		} else {
-			return;
-		}
-	}
-}
-
-static bool is_ident_start(char c)
-{
-	return isalpha((unsigned char)c) || c == '_';
-}
-
-static bool is_ident_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_';
-}
-
-static char *read_ident(struct parser *ps)
-{
-	const char *start = ps->p;
-
-	while (is_ident_char(*ps->p))
-		ps->p++;
-	return strndup(start, ps->p - start);
-}
-
-/* A short quote of the text at P, for "unexpected ..." messages. */
-static void quote_here(const char *p, char *buf, size_t len)
-{
-	size_t n = strcspn(p, "\n");
-
-	if (n > 20)
-		n = 20;
-	snprintf(buf, len, "%.*s", (int)n, p);
-}
-
-static int read_string(struct parser *ps, struct value *out)
-{
-	char quote = *ps->p++;
-	size_t cap = 32, n = 0;
-	char *s = malloc(cap);
-
-	if (!s)
-		abort();
-	for (;;) {
-		char c = *ps->p;
-
-		if (c == '\0' || c == '\n') {
-			free(s);
-			return fail_parse(ps, "unterminated string (a string "
-					  "ends on its line with %c)", quote);
-		}
-		ps->p++;
-		if (c == quote)
-			break;
-		if (c == '\\' && *ps->p && *ps->p != '\n') {
-			/* xl's escapes; any other backslash stays as it is */
-			char e = *ps->p;
-
-			if (e == quote || e == '\\')
-				c = e, ps->p++;
-			else if (e == 'n')
-				c = '\n', ps->p++;
-			else if (e == 't')
-				c = '\t', ps->p++;
-		}
-		if (n + 2 > cap) {
-			cap *= 2;
-			s = realloc(s, cap);
-			if (!s)
-				abort();
-		}
-		s[n++] = c;
-	}
-	s[n] = '\0';
-	*out = (struct value){ .type = VAL_STRING, .str = s };
-	return 0;
-}
-
-static int read_int(struct parser *ps, struct value *out)
-{
-	const char *start = ps->p;
-	const char *digits = start + (start[0] == '-');
-	char *end;
-	long long num;
-
-	errno = 0;
-	num = strtoll(start, &end, 0);
-	/* strtoll would read "010" as octal; xl does not, neither do we */
-	if (end == start || is_ident_char(*end) || *end == '.' ||
-	    (digits[0] == '0' && isdigit((unsigned char)digits[1]))) {
-		char buf[32];
-
-		quote_here(start, buf, sizeof(buf));
-		return fail_parse(ps, "bad number '%s' (decimal or 0x hex "
-				  "integers only)", buf);
-	}
-	if (errno == ERANGE)
-		return fail_parse(ps, "number out of range");
-	ps->p = end;
-	*out = (struct value){ .type = VAL_INT, .num = num };
-	return 0;
-}
-
-static int read_scalar(struct parser *ps, struct value *out)
-{
-	char c = *ps->p;
-	char buf[32];
-
-	if (c == '\'' || c == '"')
-		return read_string(ps, out);
-	if (isdigit((unsigned char)c) || c == '-')
-		return read_int(ps, out);
-	quote_here(ps->p, buf, sizeof(buf));
-	if (c == '\0' || c == '\n' || c == '#')
-		return fail_parse(ps, "missing value after '='");
-	if (is_ident_start(c))
-		return fail_parse(ps, "expected a value ('string', integer "
-				  "or [ list ]), got '%s': xm's Python "
-				  "expressions are not supported", buf);
-	return fail_parse(ps, "expected a value ('string', integer or "
-			  "[ list ]), got '%s'", buf);
-}
-
-static int read_list(struct parser *ps, struct value *out)
-{
-	struct value list = { .type = VAL_LIST };
-	int start_line = ps->line;
-
-	ps->p++; /* '[' */
-	for (;;) {
-		struct value item;
-
-		skip_space(ps, true);
-		if (*ps->p == ']')
-			break;
-		if (*ps->p == '\0') {
-			value_free(&list);
-			ps->line = start_line;
-			return fail_parse(ps, "list not closed with ']'");
-		}
-		if (*ps->p == '[') {
-			value_free(&list);
-			return fail_parse(ps, "lists inside lists are not "
-					  "supported");
-		}
-		if (read_scalar(ps, &item)) {
-			value_free(&list);
-			return -1;
-		}
-		item.line = ps->line;   /* a list item's own line */
-		list.items = realloc(list.items,
-				     (list.n_items + 1) * sizeof(item));
-		if (!list.items)
-			abort();
-		list.items[list.n_items++] = item;
-		skip_space(ps, true);
-		if (*ps->p == '\0')
-			continue;   /* reported as an unclosed list above */
-		if (*ps->p == ',') {
-			ps->p++;
-		} else if (*ps->p != ']') {
-			char buf[32];
-
-			quote_here(ps->p, buf, sizeof(buf));
-			value_free(&list);
-			return fail_parse(ps, "expected ',' or ']' in the "
-					  "list, got '%s'", buf);
-		}
-	}
-	ps->p++; /* ']' */
-	list.line = start_line;
-	*out = list;
-	return 0;
-}
-
-static int read_value(struct parser *ps, struct value *out)
-{
-	int line = ps->line;
-
-	if (*ps->p == '[')
-		return read_list(ps, out);
-	if (read_scalar(ps, out))
-		return -1;
-	out->line = line;
-	return 0;
-}
-
-/* ---- statements -------------------------------------------------------- */
-
-static bool is_python_keyword(const char *word)
-{
-	static const char *const words[] = {
-		"import", "from", "if", "elif", "else", "def", "for",
-		"while", "try", "except", "print", "class", "return", "with",
-	};
-
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (!strcmp(word, words[i]))
-			return true;
-	return false;
-}
-
-/* After a value only a comment, ';' (xl allows it) or the line's end. */
-static int expect_line_end(struct parser *ps)
-{
-	char buf[32];
-
-	skip_space(ps, false);
-	if (*ps->p == ';') {
-		ps->p++;
-		skip_space(ps, false);
-	}
-	if (*ps->p == '\0' || *ps->p == '\n')
-		return 0;
-	quote_here(ps->p, buf, sizeof(buf));
-	return fail_parse(ps, "unexpected '%s' after the value (one KEY = "
-			  "VALUE per line; xm's Python expressions are not "
-			  "supported)", buf);
-}
-
-/* One "KEY = VALUE" at ps->p; the key and value are returned. */
-static int read_statement(struct parser *ps, char **key, struct value *val)
-{
-	char buf[32];
-
-	if (!is_ident_start(*ps->p)) {
-		quote_here(ps->p, buf, sizeof(buf));
-		return fail_parse(ps, "expected KEY = VALUE, got '%s'", buf);
-	}
-	*key = read_ident(ps);
-	skip_space(ps, false);
-	if (*ps->p != '=' || ps->p[1] == '=') {
-		int r;
-
-		if (is_python_keyword(*key))
-			r = fail_parse(ps, "'%s': xm's Python syntax is not "
-				       "supported, only KEY = VALUE lines "
-				       "(xl syntax)", *key);
-		else
-			r = fail_parse(ps, "%s: expected '=' after the key",
-				       *key);
-		free(*key);
-		return r;
-	}
-	ps->p++;
-	skip_space(ps, false);
-	if (read_value(ps, val) || expect_line_end(ps)) {
-		value_free(val);
-		free(*key);
-		return -1;
-	}
-	return 0;
-}
-
-static int parse_text(const char *text, const char *source,
-		      struct settings *ss, char *err, size_t errlen)
-{
-	struct parser ps = { .p = text, .source = source, .line = 1,
-			     .err = err, .errlen = errlen };
-
-	for (;;) {
-		struct value val = { 0 };
-		struct setting *old;
-		char *key = NULL;
-		int line;
-
-		skip_space(&ps, true);
-		if (*ps.p == '\0')
-			return 0;
-		line = ps.line;
-		if (read_statement(&ps, &key, &val))
-			return -1;
-		old = settings_find(ss, key);
-		if (old) {
-			fail_at(err, errlen, source, line, "%s: set twice "
-				"(first on line %d)", key, old->line);
-			free(key);
-			value_free(&val);
-			return -1;
-		}
-		settings_add(ss, key, &val, source, line);
-	}
-}
-
-/*
- * A command-line "key=value". Like xm create, a bare word is a string
- * (name=web1), so the shell's quoting need not survive; anything that
- * starts like a value is parsed as one (memory=512, extra='a b'). An empty
- * value ("vncpasswd=") is the empty string, as xl takes key="".
- */
-static int parse_override(const char *arg, struct settings *ss,
-			  char *err, size_t errlen)
-{
-	static const char source[] = "command line";
-	const char *eq = strchr(arg, '=');
-	struct value val = { 0 };
-	struct setting *old;
-	char *key;
-
-	if (!eq || eq == arg || !is_ident_start(*arg) ||
-	    strspn(arg, "abcdefghijklmnopqrstuvwxyz"
-		   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != (size_t)(eq - arg))
-		return fail_at(err, errlen, source, 0, "'%s': expected "
-			       "key=value", arg);
-	key = strndup(arg, eq - arg);
-	if (!key)
-		abort();
-	/* eq[1] may be the NUL, which strchr() would find in its set */
-	if ((eq[1] && strchr("'\"[-", eq[1])) ||
-	    isdigit((unsigned char)eq[1])) {
-		/* messages read "command line: KEY: ..." */
-		char where[128];
-		struct parser ps = { .p = eq + 1, .source = where, .line = 0,
-				     .err = err, .errlen = errlen };
-
-		snprintf(where, sizeof(where), "%s: %s", source, key);
-		if (read_value(&ps, &val) || expect_line_end(&ps)) {
-			value_free(&val);
-			free(key);
-			return -1;
-		}
-	} else {
-		val = (struct value){ .type = VAL_STRING,
-				      .str = strdup(eq + 1) };
-		if (!val.str)
-			abort();
-	}
-	old = settings_find(ss, key);
-	if (old) {
-		/* xm create: the command line wins over the file */
-		free(key);
-		value_free(&old->val);
-		old->val = val;
-		old->source = source;
-		old->line = 0;
-		return 0;
-	}
-	settings_add(ss, key, &val, source, 0);
-	return 0;
-}
-
 /* ---- applying settings ------------------------------------------------- */
-
-struct apply {
-	struct vm_config *cfg;
-	const struct config_host *host;
-	FILE *notices;
-	char *err;
-	size_t errlen;
-	/* where some keys were set, for the checks that follow */
-	const struct setting *memory_at, *kernel_at, *ramdisk_at, *bios_at;
-	const struct setting *extra_at, *root_at, *maxmem_at;
-	char *root;
-};
 
 static const char *type_name(enum value_type t)
 {
@@ -513,7 +28,7 @@ static const char *type_name(enum value_type t)
 }
 
 /* "got 'lots'", "got 512", "got a list": what the user wrote. */
-static void describe_value(const struct value *v, char *buf, size_t len)
+void config_describe_value(const struct value *v, char *buf, size_t len)
 {
 	if (v->type == VAL_STRING)
 		snprintf(buf, len, "'%s'", v->str);
@@ -523,14 +38,14 @@ static void describe_value(const struct value *v, char *buf, size_t len)
 		snprintf(buf, len, "a list");
 }
 
-static int want_type(struct apply *a, const struct setting *s,
+int config_want_type(struct apply *a, const struct setting *s,
 		     enum value_type t, const char *what)
 {
 	char got[256];
 
 	if (s->val.type == t)
 		return 0;
-	describe_value(&s->val, got, sizeof(got));
+	config_describe_value(&s->val, got, sizeof(got));
 	return fail_setting(a, s, "expected %s%s, got %s", type_name(t),
 			    what, got);
 }
@@ -538,36 +53,83 @@ static int want_type(struct apply *a, const struct setting *s,
 static int get_string(struct apply *a, const struct setting *s,
 		      const char **out)
 {
-	if (want_type(a, s, VAL_STRING, ""))
+	if (config_want_type(a, s, VAL_STRING, ""))
 		return -1;
 	*out = s->val.str;
 	return 0;
 }
 
+/*
+ * A number as xl reads one: an integer, or a string holding one
+ * (memory = "640" is 640; xlu_cfg_get_long() takes both). The string's
+ * number is written as our integers are: decimal or 0x hex, an optional
+ * '-', nothing else ("010" is refused, not read as octal). true: *OUT set.
+ */
+bool config_value_number(const struct value *v, long long *out)
+{
+	const char *s, *digits;
+	char *end;
+	long long n;
+
+	if (v->type == VAL_INT) {
+		*out = v->num;
+		return true;
+	}
+	if (v->type != VAL_STRING)
+		return false;
+	s = v->str;
+	digits = s + (s[0] == '-');
+	if (!isdigit((unsigned char)digits[0]) ||
+	    (digits[0] == '0' && isdigit((unsigned char)digits[1])))
+		return false;
+	errno = 0;
+	n = strtoll(s, &end, 0);
+	if (*end || errno == ERANGE)
+		return false;
+	*out = n;
+	return true;
+}
+
+/* A number (see above); a string that is none is "got 'lots' (not a
+ * number)". */
+static int get_number(struct apply *a, const struct setting *s,
+		      const char *what, long long *out)
+{
+	if (config_value_number(&s->val, out))
+		return 0;
+	if (s->val.type == VAL_STRING)
+		return fail_setting(a, s, "expected an integer%s, got '%s' "
+				    "(not a number)", what, s->val.str);
+	return config_want_type(a, s, VAL_INT, what);
+}
+
 static int get_int(struct apply *a, const struct setting *s, const char *what,
 		   long long min, long long max, long long *out)
 {
-	if (want_type(a, s, VAL_INT, what))
+	long long n;
+
+	if (get_number(a, s, what, &n))
 		return -1;
-	if (s->val.num < min || s->val.num > max)
+	if (n < min || n > max)
 		return fail_setting(a, s, "%lld is out of range (%lld to "
-				    "%lld)", s->val.num, min, max);
-	*out = s->val.num;
+				    "%lld)", n, min, max);
+	*out = n;
 	return 0;
 }
 
 static int get_bool(struct apply *a, const struct setting *s, bool *out)
 {
-	if (want_type(a, s, VAL_INT, " (0 or 1)"))
+	long long n;
+
+	if (get_number(a, s, " (0 or 1)", &n))
 		return -1;
-	if (s->val.num != 0 && s->val.num != 1)
-		return fail_setting(a, s, "expected 0 or 1, got %lld",
-				    s->val.num);
-	*out = s->val.num;
+	if (n != 0 && n != 1)
+		return fail_setting(a, s, "expected 0 or 1, got %lld", n);
+	*out = n;
 	return 0;
 }
 
-static void set_string(char **field, const char *value)
+void config_set_string(char **field, const char *value)
 {
 	free(*field);
 	*field = strdup(value);
@@ -586,7 +148,7 @@ static int key_name(struct apply *a, const struct setting *s)
 		return fail_setting(a, s, "'%s' is not a usable guest name "
 				    "(not empty, no '/', not starting "
 				    "with '.')", name);
-	set_string(&a->cfg->name, name);
+	config_set_string(&a->cfg->name, name);
 	return 0;
 }
 
@@ -599,6 +161,9 @@ static int key_builder(struct apply *a, const struct setting *s)
 	if (strcmp(b, "hvm"))
 		return fail_setting(a, s, "only 'hvm' guests are supported, "
 				    "got '%s'", b);
+	/* Xen's domain builder: every guest here is a full PC */
+	fprintf(a->notices, "%s:%d: %s: 'hvm' ignored (every vmm guest is "
+		"HVM)\n", s->source, s->line, s->key);
 	return 0;
 }
 
@@ -639,7 +204,7 @@ static int key_kernel(struct apply *a, const struct setting *s)
 			s->line);
 		return 0;
 	}
-	set_string(&a->cfg->kernel, path);
+	config_set_string(&a->cfg->kernel, path);
 	a->kernel_at = s;
 	return 0;
 }
@@ -650,7 +215,7 @@ static int key_ramdisk(struct apply *a, const struct setting *s)
 
 	if (get_string(a, s, &path))
 		return -1;
-	set_string(&a->cfg->ramdisk, path);
+	config_set_string(&a->cfg->ramdisk, path);
 	a->ramdisk_at = s;
 	return 0;
 }
@@ -665,7 +230,7 @@ static int key_extra(struct apply *a, const struct setting *s)
 		return fail_setting(a, s, "the kernel command line is "
 				    "already set by '%s' (extra and cmdline "
 				    "are the same key)", a->extra_at->key);
-	set_string(&a->cfg->extra, text);
+	config_set_string(&a->cfg->extra, text);
 	a->extra_at = s;
 	return 0;
 }
@@ -676,7 +241,7 @@ static int key_root(struct apply *a, const struct setting *s)
 
 	if (get_string(a, s, &dev))
 		return -1;
-	set_string(&a->root, dev);
+	config_set_string(&a->root, dev);
 	a->root_at = s;
 	return 0;
 }
@@ -718,7 +283,7 @@ static int key_serial(struct apply *a, const struct setting *s)
 		return fail_setting(a, s, "more than one serial port is not "
 				    "supported yet");
 	if (v->type != VAL_STRING)
-		return want_type(a, s, VAL_STRING, "");
+		return config_want_type(a, s, VAL_STRING, "");
 	spec = v->str;
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
 		if (!strcmp(spec, plain[i].name)) {
@@ -728,59 +293,91 @@ static int key_serial(struct apply *a, const struct setting *s)
 	}
 	if (!strncmp(spec, "file:", 5) && spec[5]) {
 		a->cfg->serial = SERIAL_FILE;
-		set_string(&a->cfg->serial_path, spec + 5);
+		config_set_string(&a->cfg->serial_path, spec + 5);
 		return 0;
 	}
 	if (!strncmp(spec, "unix:", 5) && spec[5]) {
 		a->cfg->serial = SERIAL_UNIX;
-		set_string(&a->cfg->serial_path, spec + 5);
+		config_set_string(&a->cfg->serial_path, spec + 5);
 		return 0;
 	}
 	return fail_setting(a, s, "expected 'stdio', 'pty', 'null', 'none', "
 			    "'file:PATH' or 'unix:PATH', got '%s'", spec);
 }
 
-static int get_action(struct apply *a, const struct setting *s,
-		      enum vm_action *out)
+/* Remember where a display key was set, for the consoles' messages
+ * ("FILE:LINE: vncdisplay: port 5901 is in use"). */
+static void note_where(char *buf, size_t len, const struct setting *s)
 {
-	static const char *const xen_only[] = {
-		"preserve", "rename-restart", "coredump-destroy",
-		"coredump-restart",
-	};
+	snprintf(buf, len, "%s:%d", s->source, s->line);
+}
+
+/*
+ * on_poweroff / on_reboot / on_crash: xl.cfg(5)'s actions, which xl takes
+ * for all three events (xm's example offers coredump-* for crashes only).
+ * All are parsed; which of them the monitor can carry out yet is
+ * config_check_monitor_support()'s to say, at create time.
+ */
+static const struct { const char *name; enum vm_action action; }
+vm_actions[] = {
+	{ "destroy", VM_ACTION_DESTROY },
+	{ "restart", VM_ACTION_RESTART },
+	{ "preserve", VM_ACTION_PRESERVE },
+	{ "rename-restart", VM_ACTION_RENAME_RESTART },
+	{ "coredump-destroy", VM_ACTION_COREDUMP_DESTROY },
+	{ "coredump-restart", VM_ACTION_COREDUMP_RESTART },
+};
+
+const char *config_action_name(enum vm_action action)
+{
+	for (size_t i = 0; i < sizeof(vm_actions) / sizeof(vm_actions[0]); i++)
+		if (vm_actions[i].action == action)
+			return vm_actions[i].name;
+	return "?";
+}
+
+static int get_action(struct apply *a, const struct setting *s,
+		      enum vm_action *out, char *where, size_t where_len)
+{
 	const char *act;
 
 	if (get_string(a, s, &act))
 		return -1;
-	if (!strcmp(act, "destroy")) {
-		*out = VM_ACTION_DESTROY;
-		return 0;
+	for (size_t i = 0; i < sizeof(vm_actions) / sizeof(vm_actions[0]);
+	     i++) {
+		if (!strcmp(act, vm_actions[i].name)) {
+			*out = vm_actions[i].action;
+			config_where_prefix(where, where_len, s->source,
+					    s->line);
+			return 0;
+		}
 	}
-	if (!strcmp(act, "restart")) {
-		*out = VM_ACTION_RESTART;
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof(xen_only) / sizeof(xen_only[0]); i++)
-		if (!strcmp(act, xen_only[i]))
-			return fail_setting(a, s, "'%s' not supported yet "
-					    "(use 'destroy' or 'restart')",
-					    act);
-	return fail_setting(a, s, "expected 'destroy' or 'restart', got "
+	if (!strcmp(act, "soft-reset"))
+		return fail_setting(a, s, "'soft-reset' (a Xen kexec "
+				    "feature) is not supported");
+	return fail_setting(a, s, "expected 'destroy', 'restart', "
+			    "'preserve', 'rename-restart', "
+			    "'coredump-destroy' or 'coredump-restart', got "
 			    "'%s'", act);
 }
 
 static int key_on_poweroff(struct apply *a, const struct setting *s)
 {
-	return get_action(a, s, &a->cfg->on_poweroff);
+	return get_action(a, s, &a->cfg->on_poweroff,
+			  a->cfg->where_on_poweroff,
+			  sizeof(a->cfg->where_on_poweroff));
 }
 
 static int key_on_reboot(struct apply *a, const struct setting *s)
 {
-	return get_action(a, s, &a->cfg->on_reboot);
+	return get_action(a, s, &a->cfg->on_reboot, a->cfg->where_on_reboot,
+			  sizeof(a->cfg->where_on_reboot));
 }
 
 static int key_on_crash(struct apply *a, const struct setting *s)
 {
-	return get_action(a, s, &a->cfg->on_crash);
+	return get_action(a, s, &a->cfg->on_crash, a->cfg->where_on_crash,
+			  sizeof(a->cfg->where_on_crash));
 }
 
 static int key_acpi(struct apply *a, const struct setting *s)
@@ -830,7 +427,7 @@ static int key_bios(struct apply *a, const struct setting *s)
 
 	if (get_string(a, s, &path))
 		return -1;
-	set_string(&a->cfg->bios, path);
+	config_set_string(&a->cfg->bios, path);
 	a->bios_at = s;
 	return 0;
 }
@@ -850,15 +447,20 @@ static int key_boot_fail_wait(struct apply *a, const struct setting *s)
 /* Xen-internal keys that mean nothing here. */
 static int key_ignored(struct apply *a, const struct setting *s)
 {
-	fprintf(a->notices, "%s:%d: %s: ignored (a Xen-internal setting)\n",
-		s->source, s->line, s->key);
+	char value[256];
+
+	config_describe_value(&s->val, value, sizeof(value));
+	fprintf(a->notices, "%s:%d: %s = %s: ignored (a Xen-internal "
+		"setting)\n", s->source, s->line, s->key, value);
 	return 0;
 }
 
-/* 0, '' and [ ] say "off" in every Xen key. */
-static bool value_is_off(const struct value *v)
+/* 0 (also "0"), '' and [ ] say "off" in every Xen key. */
+bool config_value_is_off(const struct value *v)
 {
-	return (v->type == VAL_INT && v->num == 0) ||
+	long long n;
+
+	return (config_value_number(v, &n) && n == 0) ||
 	       (v->type == VAL_STRING && !v->str[0]) ||
 	       (v->type == VAL_LIST && v->n_items == 0);
 }
@@ -866,16 +468,9 @@ static bool value_is_off(const struct value *v)
 /* Xen keys we know but don't implement: off is fine, on is an error. */
 static int key_not_yet(struct apply *a, const struct setting *s)
 {
-	if (value_is_off(&s->val))
+	if (config_value_is_off(&s->val))
 		return 0;
 	return fail_setting(a, s, "not supported yet");
-}
-
-/* Remember where a display key was set, for the consoles' messages
- * ("FILE:LINE: vncdisplay: port 5901 is in use"). */
-static void note_where(char *buf, size_t len, const struct setting *s)
-{
-	snprintf(buf, len, "%s:%d", s->source, s->line);
 }
 
 static int key_vnc(struct apply *a, const struct setting *s)
@@ -960,7 +555,7 @@ static int key_vncpasswd(struct apply *a, const struct setting *s)
 	free(a->cfg->display.vncpasswd);
 	a->cfg->display.vncpasswd = NULL;
 	if (*pw)
-		set_string(&a->cfg->display.vncpasswd, pw);
+		config_set_string(&a->cfg->display.vncpasswd, pw);
 	return 0;
 }
 
@@ -984,7 +579,7 @@ static int key_keymap(struct apply *a, const struct setting *s)
 					    "(e.g. 'en-us', 'de', 'fr')", v);
 	if (!*v)
 		return fail_setting(a, s, "expected a keymap name, got ''");
-	set_string(&a->cfg->display.keymap, v);
+	config_set_string(&a->cfg->display.keymap, v);
 	return 0;
 }
 
@@ -995,7 +590,10 @@ static int key_display_ignored(struct apply *a, const struct setting *s)
 
 	if (get_bool(a, s, &on))
 		return -1;
-	if (on)
+	if (on && !strcmp(s->key, "opengl"))
+		fprintf(a->notices, "%s:%d: opengl: ignored (the SDL window "
+			"draws without OpenGL)\n", s->source, s->line);
+	else if (on)
 		fprintf(a->notices, "%s:%d: %s: ignored (connect a viewer "
 			"yourself; the port is printed at start)\n",
 			s->source, s->line, s->key);
@@ -1045,7 +643,7 @@ static int key_videoram(struct apply *a, const struct setting *s)
 {
 	long long mib = 0;
 
-	if (value_is_off(&s->val)) { /* 0: the default, as in xl */
+	if (config_value_is_off(&s->val)) { /* 0: the default, as in xl */
 		a->cfg->display.videoram_mib = VM_VIDEORAM_DEFAULT_MIB;
 		return 0;
 	}
@@ -1062,7 +660,7 @@ static int key_videoram(struct apply *a, const struct setting *s)
 /* usbdevice = 'tablet' would need a USB controller (README). */
 static int key_usbdevice(struct apply *a, const struct setting *s)
 {
-	if (value_is_off(&s->val))
+	if (config_value_is_off(&s->val))
 		return 0;
 	return fail_setting(a, s, "not supported yet (no USB controller: the "
 			    "pointer is a relative PS/2 mouse)");
@@ -1074,564 +672,52 @@ static int key_maxmem(struct apply *a, const struct setting *s)
 {
 	long long mib = 0;
 
-	if (value_is_off(&s->val))
+	if (config_value_is_off(&s->val))
 		return 0;
 	if (get_int(a, s, " (MiB)", 1, 1LL << 30, &mib))
 		return -1;
 	a->maxmem_at = s;
+	a->maxmem_mib = mib;
+	return 0;
+}
+
+/*
+ * vif = [ 'type=ioemu, bridge=xenbr0', ... ]: the list is read (so Xen's
+ * own example files parse) and counted; the NIC itself is not there yet,
+ * which config_check_monitor_support() says at create time. Each entry's
+ * specification will be config_vif.c's, beside config_disk.c.
+ */
+static int key_vif(struct apply *a, const struct setting *s)
+{
+	const struct value *v = &s->val;
+	size_t n = 1;
+
+	if (config_value_is_off(v))
+		return 0;
+	if (v->type == VAL_LIST) {
+		for (size_t i = 0; i < v->n_items; i++)
+			if (v->items[i].type != VAL_STRING)
+				return config_fail_at(a->err, a->errlen,
+					s->source, v->items[i].line, "%s: "
+					"expected 'k=v, k=v' strings in the "
+					"list", s->key);
+		n = v->n_items;
+	} else if (v->type != VAL_STRING) {
+		return config_want_type(a, s, VAL_LIST, " of interfaces");
+	}
+	a->cfg->nr_vifs = n;
+	config_where_prefix(a->cfg->where_vif, sizeof(a->cfg->where_vif),
+			    s->source, s->line);
 	return 0;
 }
 
 static int key_maxvcpus(struct apply *a, const struct setting *s)
 {
-	if (s->val.type == VAL_INT && s->val.num == 1)
+	long long n;
+
+	if (config_value_number(&s->val, &n) && n == 1)
 		return 0;
 	return key_not_yet(a, s);
-}
-
-/* ---- disk = [ ... ] ---------------------------------------------------- */
-
-/*
- * Each entry is one string in xl's disk syntax (xl-disk-configuration(5)),
- * which also reads xm's "TARGET,VDEV[:cdrom],MODE":
- *
- *   - comma-separated parameters; blanks around each are ignored (xl
- *     ignores only those before);
- *   - KEY=VALUE parameters and flags: format=, vdev=, access=, devtype=,
- *     cdrom, backendtype=, specification=, and xl's advisory flags;
- *   - "target=" takes the whole rest of the entry, commas included (less
- *     one trailing comma), so it comes last;
- *   - xm's prefixes at the start of a parameter: file:, phy:, tap:, tap2:,
- *     tapdisk:, aio:, ioemu: are dropped, as xl does; raw: is the format;
- *     qcow:, qcow2:, vhd: are formats we refuse; iscsi:, nbd:, enbd:,
- *     drbd: are block scripts we refuse;
- *   - the other parameters fill, in order, target, format, vdev, access;
- *     after an xm prefix there is no format slot (target, vdev, access);
- *     an empty target followed by VDEV:cdrom is xm's empty CD drive.
- *   - Our one extension: a word that looks like a vdev (hd*, xvd*, sd*,
- *     vd*) in the format slot is the vdev, so xm's order also works
- *     without a prefix ('/images/disk.img,hda,w') where xl would reject
- *     'hda' as a format. No format name looks like a vdev, so nothing xl
- *     accepts changes meaning.
- *
- * A CD-ROM is read-only (mode w is an error) and may be empty; a hard disk
- * needs an image, read-write unless the mode says r. The image must be a
- * readable regular file or block device (writable too for mode w),
- * whatever the prefix says: xl ignores phy: and file: alike.
- */
-
-/* One disk entry as it is read. */
-struct disk_spec {
-	char *target;            /* NULL until given; "": no medium */
-	char *vdev;              /* without ":cdrom" */
-	bool had_prefix;         /* an xm prefix: no format slot */
-	bool format_set;         /* the format slot is used */
-	bool format_empty;       /* format=empty: no medium */
-	bool access_set;         /* the access slot is used */
-	int access;              /* -1 default, 0 read-only, 1 read-write */
-	bool cdrom;
-};
-
-struct disk_ctx {
-	struct apply *a;
-	const struct setting *s;
-	const struct value *item;
-	struct disk_spec spec;
-};
-
-/* "FILE:LINE: disk: 'ENTRY': message", LINE being the entry's own. */
-#define fail_disk(dc, fmt, ...) \
-	fail_at((dc)->a->err, (dc)->a->errlen, (dc)->s->source, \
-		(dc)->item->line, "%s: '%s': " fmt, (dc)->s->key, \
-		(dc)->item->str, ##__VA_ARGS__)
-
-static const char *const ide_drive_names[VM_MAX_DISKS] = {
-	"primary master", "primary slave", "secondary master",
-	"secondary slave",
-};
-
-static bool all_lower(const char *s)
-{
-	return *s && strspn(s, "abcdefghijklmnopqrstuvwxyz") == strlen(s);
-}
-
-/* hd*, xvd*, sd*, vd*: how xm's order is told from xl's (see above) */
-static bool looks_like_vdev(const char *word)
-{
-	static const char *const starts[] = { "hd", "xvd", "sd", "vd" };
-
-	for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
-		size_t n = strlen(starts[i]);
-
-		if (!strncmp(word, starts[i], n) &&
-		    islower((unsigned char)word[n]))
-			return true;
-	}
-	return false;
-}
-
-/* hda-hdd and xvda-xvdd are the four IDE drives (Xen's HVM emulates the
- * first four xvd* as IDE too); anything else is an error. */
-static int vdev_to_ide(struct disk_ctx *dc, const char *vdev, unsigned *index)
-{
-	const char *rest = NULL;
-
-	if (!strncmp(vdev, "xvd", 3))
-		rest = vdev + 3;
-	else if (!strncmp(vdev, "hd", 2))
-		rest = vdev + 2;
-	if (rest && all_lower(rest)) {
-		if (rest[1] || rest[0] > 'd')
-			return fail_disk(dc, "%s: beyond the four IDE drives "
-					 "(hda-hdd, or xvda-xvdd)", vdev);
-		*index = rest[0] - 'a';
-		return 0;
-	}
-	if (!strncmp(vdev, "sd", 2) && islower((unsigned char)vdev[2]))
-		return fail_disk(dc, "%s: vmm has no emulated SCSI controller: "
-				 "use hda-hdd", vdev);
-	if (!strncmp(vdev, "vd", 2) && islower((unsigned char)vdev[2]))
-		return fail_disk(dc, "%s: virtio-blk is not available yet: use "
-				 "hda-hdd", vdev);
-	return fail_disk(dc, "bad vdev '%s' (expected hda-hdd or xvda-xvdd)",
-			 vdev);
-}
-
-/* Each parameter at most once; an empty one may be given again. */
-static int disk_set_string(struct disk_ctx *dc, char **field,
-			   const char *what, const char *value)
-{
-	if (*field && **field)
-		return fail_disk(dc, "%s given twice ('%s' and '%s')", what,
-				 *field, value);
-	set_string(field, value);
-	return 0;
-}
-
-static int disk_set_format(struct disk_ctx *dc, const char *format)
-{
-	static const char *const others[] = { "qcow", "qcow2", "vhd", "qed" };
-
-	dc->spec.format_set = true;
-	if (!*format || !strcmp(format, "raw"))
-		return 0;
-	if (!strcmp(format, "empty")) {
-		dc->spec.format_empty = true;
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
-		if (!strcmp(format, others[i]))
-			return fail_disk(dc, "format %s: only raw images are "
-					 "supported", format);
-	return fail_disk(dc, "unknown format '%s' (only raw images are "
-			 "supported)", format);
-}
-
-static int disk_set_access(struct disk_ctx *dc, const char *mode)
-{
-	dc->spec.access_set = true;
-	if (!strcmp(mode, "r") || !strcmp(mode, "ro"))
-		dc->spec.access = 0;
-	else if (!strcmp(mode, "w") || !strcmp(mode, "rw"))
-		dc->spec.access = 1;
-	else if (!*mode)
-		dc->spec.access = -1;
-	else if (!strcmp(mode, "w!") || !strcmp(mode, "r!"))
-		return fail_disk(dc, "mode '%s' (xm's forced sharing) is not "
-				 "supported: use r or w", mode);
-	else
-		return fail_disk(dc, "bad mode '%s' (r, ro, w or rw)", mode);
-	return 0;
-}
-
-/* "hdc", or xm's "hdc:cdrom" and "hdc:disk" */
-static int disk_set_vdev(struct disk_ctx *dc, const char *word)
-{
-	const char *colon = strrchr(word, ':');
-	char *vdev;
-	int r;
-
-	if (!colon)
-		return disk_set_string(dc, &dc->spec.vdev, "vdev", word);
-	if (!strcmp(colon + 1, "cdrom"))
-		dc->spec.cdrom = true;
-	else if (!strcmp(colon + 1, "disk"))
-		dc->spec.cdrom = false;
-	else
-		return fail_disk(dc, "unknown device type ':%s' (:cdrom or "
-				 ":disk)", colon + 1);
-	vdev = strndup(word, colon - word);
-	if (!vdev)
-		abort();
-	r = disk_set_string(dc, &dc->spec.vdev, "vdev", vdev);
-	free(vdev);
-	return r;
-}
-
-/* A parameter that is neither KEY=VALUE nor a flag. */
-static int disk_positional(struct disk_ctx *dc, const char *word)
-{
-	struct disk_spec *sp = &dc->spec;
-
-	if (!sp->target)
-		return disk_set_string(dc, &sp->target, "target", word);
-	if (!sp->had_prefix && !sp->format_set) {
-		/* xm's empty CD drive ",hdc:cdrom,r"; our xm-order extension */
-		if ((!*sp->target && strchr(word, ':')) ||
-		    looks_like_vdev(word)) {
-			sp->format_set = true;
-			return disk_set_vdev(dc, word);
-		}
-		return disk_set_format(dc, word);
-	}
-	if (!sp->vdev)
-		return disk_set_vdev(dc, word);
-	if (!sp->access_set)
-		return disk_set_access(dc, word);
-	return fail_disk(dc, "too many positional parameters at '%s'", word);
-}
-
-static int disk_keyword(struct disk_ctx *dc, const char *key,
-			const char *val)
-{
-	static const char *const colo[] = {
-		"colo-host", "colo-port", "colo-export", "active-disk",
-		"hidden-disk",
-	};
-
-	if (!strcmp(key, "format"))
-		return disk_set_format(dc, val);
-	if (!strcmp(key, "vdev"))
-		return disk_set_vdev(dc, val);
-	if (!strcmp(key, "access"))
-		return disk_set_access(dc, val);
-	if (!strcmp(key, "devtype")) {
-		if (strcmp(val, "cdrom") && strcmp(val, "disk"))
-			return fail_disk(dc, "unknown devtype '%s' (cdrom or "
-					 "disk)", val);
-		dc->spec.cdrom = !strcmp(val, "cdrom");
-		return 0;
-	}
-	if (!strcmp(key, "backendtype")) {
-		/* Xen's backend drivers: the guest sees the same disk */
-		if (*val && strcmp(val, "phy") && strcmp(val, "tap") &&
-		    strcmp(val, "qdisk") && strcmp(val, "standalone"))
-			return fail_disk(dc, "unknown backendtype '%s' (phy, "
-					 "tap or qdisk)", val);
-		return 0;
-	}
-	if (!strcmp(key, "specification")) {
-		if (!strcmp(val, "virtio"))
-			return fail_disk(dc, "specification=virtio: "
-					 "virtio-blk is not available yet");
-		if (*val && strcmp(val, "xen"))
-			return fail_disk(dc, "unknown specification '%s'",
-					 val);
-		return 0;
-	}
-	if (!strcmp(key, "grant_usage") && (!strcmp(val, "0") ||
-					    !strcmp(val, "1")))
-		return 0;
-	if (!strcmp(key, "backend")) {
-		if (*val)
-			return fail_disk(dc, "backend=%s: driver domains are "
-					 "a Xen feature, not supported", val);
-		return 0;
-	}
-	if (!strcmp(key, "script"))
-		return fail_disk(dc, "script=%s: block scripts are not "
-				 "supported (give an image file or a block "
-				 "device)", val);
-	for (size_t i = 0; i < sizeof(colo) / sizeof(colo[0]); i++)
-		if (!strcmp(key, colo[i]))
-			return fail_disk(dc, "%s=: COLO replication is not "
-					 "supported", key);
-	return fail_disk(dc, "unknown parameter '%s='", key);
-}
-
-/* xl's flags: the CD-ROM one and some advisory ones. */
-static int disk_flag(struct disk_ctx *dc, const char *word, bool *matched)
-{
-	static const char *const ignored[] = {
-		"direct-io-safe", "discard", "no-discard", "trusted",
-		"untrusted", "no-colo",
-	};
-
-	*matched = true;
-	if (!strcmp(word, "cdrom")) {
-		dc->spec.cdrom = true;
-		return 0;
-	}
-	if (!strcmp(word, "colo"))
-		return fail_disk(dc, "colo: COLO replication is not "
-				 "supported");
-	for (size_t i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
-		if (!strcmp(word, ignored[i]))
-			return 0;
-	*matched = false;
-	return 0;
-}
-
-/*
- * xm's prefix at P ("file:", "tap:" ...), if any: *LEN is its length, or
- * 0 when P does not start with one. A word before ':' that is no prefix we
- * know is an error when a path seems to follow ("nfs:/x"), and otherwise
- * part of the parameter ("hdc:cdrom"), as in xl.
- */
-static int disk_prefix(struct disk_ctx *dc, const char *p, size_t *len)
-{
-	static const char *const dropped[] = {
-		"file", "phy", "tap", "tap2", "tapdisk", "aio", "ioemu",
-	};
-	static const char *const formats[] = { "raw", "qcow", "qcow2", "vhd" };
-	static const char *const scripts[] = { "iscsi", "nbd", "enbd", "drbd" };
-	size_t n = 0;
-	char word[16];
-
-	*len = 0;
-	if (!islower((unsigned char)p[0]))
-		return 0;
-	while (islower((unsigned char)p[n]) || isdigit((unsigned char)p[n]))
-		n++;
-	if (p[n] != ':' || n >= sizeof(word))
-		return 0;
-	snprintf(word, sizeof(word), "%.*s", (int)n, p);
-	for (size_t i = 0; i < sizeof(dropped) / sizeof(dropped[0]); i++) {
-		if (!strcmp(word, dropped[i])) {
-			dc->spec.had_prefix = true;
-			*len = n + 1;
-			return 0;
-		}
-	}
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		if (!strcmp(word, formats[i])) {
-			dc->spec.had_prefix = true;
-			*len = n + 1;
-			return disk_set_format(dc, word);
-		}
-	}
-	for (size_t i = 0; i < sizeof(scripts) / sizeof(scripts[0]); i++)
-		if (!strcmp(word, scripts[i]))
-			return fail_disk(dc, "%s: block scripts (block-%s) are "
-					 "not supported (give an image file "
-					 "or a block device)", word, word);
-	if (!p[n + 1] || !(islower((unsigned char)p[n + 1]) ||
-			   isdigit((unsigned char)p[n + 1])))
-		return fail_disk(dc, "unknown prefix '%s:' (file:, phy:, "
-				 "tap:aio: or none)", word);
-	return 0;
-}
-
-static bool is_param_name(const char *s, size_t n)
-{
-	if (!n || !islower((unsigned char)s[0]))
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!islower((unsigned char)s[i]) &&
-		    !isdigit((unsigned char)s[i]) && s[i] != '-' &&
-		    s[i] != '_')
-			return false;
-	return true;
-}
-
-/* One parameter (blanks trimmed). */
-static int disk_param(struct disk_ctx *dc, const char *word)
-{
-	const char *eq = strchr(word, '=');
-	bool matched;
-	char *key;
-	int r;
-
-	if (!eq) {
-		if (disk_flag(dc, word, &matched))
-			return -1;
-		return matched ? 0 : disk_positional(dc, word);
-	}
-	if (!is_param_name(word, eq - word))
-		return fail_disk(dc, "bad disk syntax at '%s'", word);
-	key = strndup(word, eq - word);
-	if (!key)
-		abort();
-	r = disk_keyword(dc, key, eq + 1);
-	free(key);
-	return r;
-}
-
-/* Split the entry into parameters (see above). */
-static int disk_parse(struct disk_ctx *dc, const char *p)
-{
-	for (;;) {
-		size_t len;
-		char *word;
-		int r;
-
-		p += strspn(p, " \t\n");
-		if (!*p)
-			return 0;
-		if (!strncmp(p, "target=", 7)) {
-			/* the rest, commas and blanks included */
-			len = strlen(p + 7);
-			word = strndup(p + 7, len - (len && p[6 + len] == ','));
-			if (!word)
-				abort();
-			r = disk_set_string(dc, &dc->spec.target, "target",
-					    word);
-			free(word);
-			return r;
-		}
-		if (disk_prefix(dc, p, &len))
-			return -1;
-		if (len) {
-			/* "tap:aio:/x": more may follow; "phy:,hdc:cdrom,r"
-			 * is an empty CD drive */
-			p += len;
-			continue;
-		}
-		len = strcspn(p, ",");
-		while (len && strchr(" \t\n", p[len - 1]))
-			len--;
-		word = strndup(p, len);
-		if (!word)
-			abort();
-		r = disk_param(dc, word);
-		free(word);
-		if (r)
-			return -1;
-		p += strcspn(p, ",");
-		if (*p == ',')
-			p++;
-	}
-}
-
-/* "FILE:LINE" in a vm_disk's where[], the file name shortened from the
- * left if it must be: the line number is the useful end. */
-static void disk_where(char *buf, size_t size, const char *source, int line)
-{
-	char full[1024];
-	size_t n;
-
-	where_prefix(full, sizeof(full), source, line);
-	n = strlen(full);
-	if (n < size)
-		memcpy(buf, full, n + 1);
-	else
-		snprintf(buf, size, "...%s", full + n - (size - 4));
-}
-
-/* An image we can open: NULL, or why not. */
-static const char *path_problem(const char *path, bool block_ok)
-{
-	struct stat st;
-
-	if (stat(path, &st))
-		return strerror(errno);
-	if (S_ISDIR(st.st_mode))
-		return "is a directory";
-	if (block_ok && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
-		return "not a regular file or block device";
-	if (!block_ok && !S_ISREG(st.st_mode))
-		return "not a regular file";
-	if (access(path, R_OK))
-		return strerror(errno);
-	return NULL;
-}
-
-/* The parsed entry as a vm_disk, checked against the others. */
-static int disk_finish(struct disk_ctx *dc, struct vm_disk *d)
-{
-	struct disk_spec *sp = &dc->spec;
-	struct vm_config *cfg = dc->a->cfg;
-	const char *why;
-	unsigned ide = 0;
-
-	if (!sp->vdev || !sp->vdev[0])
-		return fail_disk(dc, "no vdev (the drive: hda-hdd)");
-	if (vdev_to_ide(dc, sp->vdev, &ide))
-		return -1;
-	if (sp->format_empty && sp->target && sp->target[0])
-		return fail_disk(dc, "format=empty with a target");
-	if (!sp->target || !sp->target[0]) {
-		if (!sp->cdrom)
-			return fail_disk(dc, "%s: no image: only a CD-ROM "
-					 "drive may be empty (%s:cdrom)",
-					 sp->vdev, sp->vdev);
-	}
-	if (sp->cdrom && sp->access == 1)
-		return fail_disk(dc, "%s: a CD-ROM is read-only: use mode r",
-				 sp->vdev);
-	for (unsigned i = 0; i < cfg->nr_disks; i++)
-		if (cfg->disks[i].ide_index == ide)
-			return fail_disk(dc, "%s is the same IDE drive (%s) "
-					 "as %s (%s)", sp->vdev,
-					 ide_drive_names[ide],
-					 cfg->disks[i].vdev,
-					 cfg->disks[i].where);
-	if (sp->target && sp->target[0]) {
-		why = path_problem(sp->target, true);
-		if (why)
-			return fail_disk(dc, "%s: %s", sp->target, why);
-		if (!sp->cdrom && sp->access != 0 && access(sp->target, W_OK))
-			return fail_disk(dc, "%s: not writable (%s): use mode "
-					 "r for a read-only disk", sp->target,
-					 strerror(errno));
-	}
-	*d = (struct vm_disk){
-		.media = sp->cdrom ? VM_DISK_CDROM : VM_DISK_HD,
-		.read_only = sp->cdrom || sp->access == 0,
-		.ide_index = ide,
-	};
-	snprintf(d->vdev, sizeof(d->vdev), "%s", sp->vdev);
-	disk_where(d->where, sizeof(d->where), dc->s->source,
-		   dc->item->line);
-	if (sp->target && sp->target[0])
-		set_string(&d->path, sp->target);
-	return 0;
-}
-
-static int disk_entry(struct apply *a, const struct setting *s,
-		      const struct value *item)
-{
-	struct disk_ctx dc = { .a = a, .s = s, .item = item,
-			       .spec = { .access = -1 } };
-	struct vm_config *cfg = a->cfg;
-	int r;
-
-	if (item->type != VAL_STRING) {
-		char got[64];
-
-		describe_value(item, got, sizeof(got));
-		return fail_at(a->err, a->errlen, s->source, item->line,
-			       "%s: expected 'TARGET,VDEV,MODE' strings in "
-			       "the list, got %s", s->key, got);
-	}
-	if (cfg->nr_disks == VM_MAX_DISKS)
-		return fail_disk(&dc, "more than %d disks: the PC has four "
-				 "IDE drives (hda-hdd)", VM_MAX_DISKS);
-	r = disk_parse(&dc, item->str);
-	if (!r)
-		r = disk_finish(&dc, &cfg->disks[cfg->nr_disks]);
-	if (!r)
-		cfg->nr_disks++;
-	free(dc.spec.target);
-	free(dc.spec.vdev);
-	return r;
-}
-
-/* A list of entries; one string is taken as a list of one (handy on the
- * command line: disk=file:/x.img,hda,w). The command line's disk replaces
- * the file's whole list. */
-static int key_disk(struct apply *a, const struct setting *s)
-{
-	if (value_is_off(&s->val))
-		return 0;
-	if (s->val.type == VAL_STRING)
-		return disk_entry(a, s, &s->val);
-	if (s->val.type != VAL_LIST)
-		return want_type(a, s, VAL_LIST, " of disks");
-	for (size_t i = 0; i < s->val.n_items; i++)
-		if (disk_entry(a, s, &s->val.items[i]))
-			return -1;
-	return 0;
 }
 
 struct key_handler {
@@ -1675,8 +761,8 @@ static const struct key_handler key_handlers[] = {
 	{ "keymap", key_keymap },
 	{ "opengl", key_display_ignored },
 	{ "fullscreen", key_fullscreen },
-	{ "disk", key_disk },
-	{ "vif", key_not_yet },
+	{ "disk", config_key_disk },
+	{ "vif", key_vif },
 	{ "stdvga", key_stdvga },
 	{ "vga", key_vga },
 	{ "usb", key_not_yet },
@@ -1697,6 +783,10 @@ static int apply_setting(struct apply *a, const struct setting *s)
 	     i++)
 		if (!strcmp(s->key, key_handlers[i].key))
 			return key_handlers[i].apply(a, s);
+	/* arch_libdir = 'lib': a variable of xm's Python, read by a later
+	 * line, not a key */
+	if (s->used_as_variable)
+		return 0;
 	return fail_setting(a, s, "unknown key");
 }
 
@@ -1727,14 +817,15 @@ static int check_file(struct apply *a, const struct setting *at,
 		      const char *key, const char *source, const char *path,
 		      const char *what)
 {
-	const char *why = path_problem(path, false);
+	const char *why = config_path_problem(path, false);
 
 	if (!why)
 		return 0;
 	if (at)
 		return fail_setting(a, at, "%s%s%s: %s", what ? what : "",
 				    what ? " " : "", path, why);
-	return fail_at(a->err, a->errlen, source, 0, "%s: %s%s%s: %s", key,
+	return config_fail_at(a->err, a->errlen, source, 0,
+			      "%s: %s%s%s: %s", key,
 		       what ? what : "", what ? " " : "", path, why);
 }
 
@@ -1767,7 +858,8 @@ static int check_memory(struct apply *a, const char *source)
 				    "than the host has available (%lld MiB "
 				    "MemAvailable in %s)", a->cfg->memory_mib,
 				    avail, path);
-	return fail_at(a->err, a->errlen, source, 0, "memory: the default "
+	return config_fail_at(a->err, a->errlen, source, 0,
+			      "memory: the default "
 		       "%" PRIu64 " MiB is more than the host has available "
 		       "(%lld MiB MemAvailable in %s)", a->cfg->memory_mib,
 		       avail, path);
@@ -1796,13 +888,14 @@ static int check_display(struct apply *a, const char *source)
 	if (a->cfg->nographic)
 		d->vga = VM_VGA_NONE;
 	if (d->vga == VM_VGA_NONE && (d->vnc || d->sdl))
-		return fail_at(a->err, a->errlen, source, 0, "%s: there is no "
+		return config_fail_at(a->err, a->errlen, source, 0,
+				      "%s: there is no "
 			       "display device to show (nographic = 1 or "
 			       "vga = 'none')", d->vnc ? "vnc" : "sdl");
 	if (!d->vnclisten)
-		set_string(&d->vnclisten, "127.0.0.1");
+		config_set_string(&d->vnclisten, "127.0.0.1");
 	if (!d->keymap)
-		set_string(&d->keymap, "en-us");
+		config_set_string(&d->keymap, "en-us");
 	if (!d->where_vnc[0])
 		snprintf(d->where_vnc, sizeof(d->where_vnc), "%s", source);
 	if (!d->where_sdl[0])
@@ -1817,7 +910,8 @@ static int check_config(struct apply *a, const char *source)
 				   a->host->default_bios : CONFIG_DEFAULT_BIOS;
 
 	if (!cfg->name)
-		return fail_at(a->err, a->errlen, source, 0, "name: missing "
+		return config_fail_at(a->err, a->errlen, source, 0,
+				      "name: missing "
 			       "(every guest needs one, e.g. name = "
 			       "\"guest1\")");
 	if (!cfg->kernel) {
@@ -1829,7 +923,7 @@ static int check_config(struct apply *a, const char *source)
 					    "kernel (direct Linux boot), and "
 					    "no kernel is set");
 	}
-	if (a->maxmem_at && (uint64_t)a->maxmem_at->val.num != cfg->memory_mib)
+	if (a->maxmem_at && (uint64_t)a->maxmem_mib != cfg->memory_mib)
 		return fail_setting(a, a->maxmem_at, "not supported yet "
 				    "(ballooning); maxmem must equal memory "
 				    "(%" PRIu64 ")", cfg->memory_mib);
@@ -1837,7 +931,7 @@ static int check_config(struct apply *a, const char *source)
 	if (check_display(a, source))
 		return -1;
 	if (!cfg->bios)
-		set_string(&cfg->bios, bios_default);
+		config_set_string(&cfg->bios, bios_default);
 	if (check_file(a, a->bios_at, "bios_path_override", source,
 		       cfg->bios, "SeaBIOS image"))
 		return -1;
@@ -1848,6 +942,60 @@ static int check_config(struct apply *a, const char *source)
 				       cfg->ramdisk, NULL))
 		return -1;
 	return check_memory(a, source);
+}
+
+/* ---- what the monitor can carry out ------------------------------------ */
+
+/* One on_* key the monitor cannot act on yet: the message, -1. */
+static int action_unsupported(const struct vm_config *cfg, const char *key,
+			      enum vm_action action, const char *where,
+			      char *err, size_t errlen)
+{
+	bool poweroff = !strcmp(key, "on_poweroff");
+	const char *why = "";
+
+	switch (action) {
+	case VM_ACTION_DESTROY:
+	case VM_ACTION_RESTART:
+		return 0;
+	case VM_ACTION_COREDUMP_DESTROY:
+	case VM_ACTION_COREDUMP_RESTART:
+		/* monitor.c writes the core on a reset or a crash; a power
+		 * off simply ends the guest (no power-off event yet) */
+		if (!poweroff)
+			return 0;
+		why = "the monitor does not act on a power off yet";
+		break;
+	case VM_ACTION_PRESERVE:
+		why = "a guest kept stopped until destroyed needs the "
+		      "background toolstack";
+		break;
+	case VM_ACTION_RENAME_RESTART:
+		why = "keeping the old guest under a new name needs the "
+		      "background toolstack";
+		break;
+	}
+	return config_fail_at(err, errlen, where[0] ? where : cfg->source, 0,
+			      "%s: '%s' is not supported by the monitor yet "
+			      "(%s): use 'destroy' or 'restart'", key,
+			      config_action_name(action), why);
+}
+
+int config_check_monitor_support(const struct vm_config *cfg, char *err,
+				 size_t errlen)
+{
+	if (action_unsupported(cfg, "on_poweroff", cfg->on_poweroff,
+			       cfg->where_on_poweroff, err, errlen) ||
+	    action_unsupported(cfg, "on_reboot", cfg->on_reboot,
+			       cfg->where_on_reboot, err, errlen) ||
+	    action_unsupported(cfg, "on_crash", cfg->on_crash,
+			       cfg->where_on_crash, err, errlen))
+		return -1;
+	if (cfg->nr_vifs)
+		return config_fail_at(err, errlen, cfg->where_vif, 0, "vif: "
+				      "network interfaces are not supported "
+				      "yet (vif = [ ] for none)");
+	return 0;
 }
 
 /* ---- entry points ------------------------------------------------------ */
@@ -1890,17 +1038,17 @@ int config_parse_string(const char *text, const char *source,
 	a.notices = host && host->notices ? host->notices : stderr;
 	set_defaults(out);
 	out->source = strdup(source);
-	if (parse_text(text, source, &ss, err, errlen))
+	if (config_syntax_parse(text, source, host, &ss, err, errlen))
 		goto out;
 	for (int i = 0; i < n_overrides; i++)
-		if (parse_override(overrides[i], &ss, err, errlen))
+		if (config_syntax_override(overrides[i], &ss, err, errlen))
 			goto out;
 	if (apply_all(&ss, &a) || check_config(&a, source))
 		goto out;
 	r = 0;
 out:
 	free(a.root);
-	settings_free(&ss);
+	config_settings_free(&ss);
 	if (r)
 		config_free(out);
 	return r;

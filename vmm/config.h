@@ -10,9 +10,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* on_poweroff / on_reboot / on_crash (xl.cfg(5); xen-config.md). */
 enum vm_action {
 	VM_ACTION_DESTROY,
 	VM_ACTION_RESTART,
+	VM_ACTION_PRESERVE,          /* the guest stays, stopped, until
+				      * destroyed */
+	VM_ACTION_RENAME_RESTART,    /* the old one stays renamed, a new one
+				      * starts */
+	VM_ACTION_COREDUMP_DESTROY,  /* an ELF core as `xl dump-core` writes,
+				      * then destroy */
+	VM_ACTION_COREDUMP_RESTART,  /* the core, then restart */
 };
 
 enum serial_backend {
@@ -103,6 +111,13 @@ struct vm_config {
 	char *serial_path;       /* file:/unix: path */
 
 	enum vm_action on_poweroff, on_reboot, on_crash;
+	/* "FILE:LINE" of each on_* key, for create-time messages; "" when
+	 * it is the default */
+	char where_on_poweroff[64], where_on_reboot[64], where_on_crash[64];
+
+	/* vif = [ ... ] entries: counted only, the NIC is not there yet */
+	unsigned nr_vifs;
+	char where_vif[64];
 
 	bool acpi, apic, pae, localtime, nographic;
 

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/utsname.h>
 
 #include "vmm/config.h"
 
@@ -20,6 +21,8 @@ struct config_host {
 	const char *meminfo_path;   /* MemAvailable is read from here */
 	const char *default_bios;   /* when bios_path_override is not set */
 	FILE *notices;              /* "ignored" notices; default stderr */
+	/* what os.uname() gives (xm's Python subset); default uname(2) */
+	const struct utsname *uname;
 };
 
 /*
@@ -38,5 +41,17 @@ int config_load(const char *path, char *const overrides[], int n_overrides,
 		struct vm_config *out, char *err, size_t errlen);
 
 void config_free(struct vm_config *cfg);
+
+/*
+ * What a parsed config asks that the monitor cannot carry out yet
+ * (on_* = 'preserve', 'rename-restart', 'coredump-*'; vif entries):
+ * 0, or -1 with "FILE:LINE: KEY: ..." in ERR. `vmm create` asks this
+ * before it starts the guest; the list shrinks as the monitor learns.
+ */
+int config_check_monitor_support(const struct vm_config *cfg, char *err,
+				 size_t errlen);
+
+/* "destroy", "coredump-restart" ...: an on_* action as Xen spells it. */
+const char *config_action_name(enum vm_action action);
 
 #endif /* VMM_CONFIG_PARSE_H */

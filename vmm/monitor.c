@@ -20,7 +20,9 @@
 #include <unistd.h>
 
 #include "vmm/console/console.h"
+#include "vmm/coredump.h"
 #include "vmm/machine.h"
+#include "vmm/memmap.h"
 #include "vmm/monitor.h"
 #include "vmm/toolstack/server.h"
 #include "vmm/vcpu_dump.h"
@@ -191,6 +193,32 @@ static void inject_interrupt(struct machine *m, struct kvm_run *run)
 	}
 }
 
+/* Under lock, in the vCPU thread (out of KVM_RUN): on_* = 'coredump-*'
+ * (vmm/coredump.h: where, and the file's layout). */
+static void write_core(struct machine *m)
+{
+	uint64_t below = m->ram_below_4g, above = m->ram_size - below;
+	struct coredump_ram ram[2] = {
+		{ .gpa = 0, .host = m->ram, .size = below },
+		{ .gpa = MEMMAP_HIGH_RAM_START,
+		  .host = (const uint8_t *)m->ram + below, .size = above },
+	};
+	struct coredump_vcpu vcpu;
+	char path[4096], err[512];
+
+	if (ioctl(m->accel.vcpu_fd, KVM_GET_REGS, &vcpu.regs) < 0 ||
+	    ioctl(m->accel.vcpu_fd, KVM_GET_SREGS, &vcpu.sregs) < 0) {
+		fprintf(stderr, "vmm: core dump: the vCPU state: %s\n",
+			strerror(errno));
+		return;
+	}
+	if (coredump_write(NULL, m->cfg->name, ram, above ? 2 : 1, &vcpu, 1,
+			   path, sizeof(path), err, sizeof(err)))
+		fprintf(stderr, "vmm: %s\n", err);
+	else
+		fprintf(stderr, "vmm: the guest's core: %s\n", path);
+}
+
 /* Under lock: the guest stopped for `ev`. true: go on running. */
 static bool handle_event(struct machine *m)
 {
@@ -215,6 +243,12 @@ static bool handle_event(struct machine *m)
 		break;
 	default:
 		return false;
+	}
+	if (action == VM_ACTION_COREDUMP_DESTROY ||
+	    action == VM_ACTION_COREDUMP_RESTART) {
+		write_core(m);
+		action = action == VM_ACTION_COREDUMP_RESTART ?
+			 VM_ACTION_RESTART : VM_ACTION_DESTROY;
 	}
 	if (action != VM_ACTION_RESTART)
 		return false;

@@ -233,6 +233,13 @@ int verb_create(int argc, char **argv)
 				argv[optind]);
 		return VM_EXIT_USAGE;
 	}
+	/* What the file asks that the monitor cannot do yet: refused here,
+	 * before the guest starts, not found out when the guest ends. */
+	if (config_check_monitor_support(&cfg, err, sizeof(err))) {
+		fprintf(stderr, "vmm: %s\n", err);
+		config_free(&cfg);
+		return VM_EXIT_USAGE;
+	}
 	if (!guest_name_valid(cfg.name, err, sizeof(err))) {
 		fprintf(stderr, "vmm create: %s: name: %s\n", cfg.source, err);
 		config_free(&cfg);
