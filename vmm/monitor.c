@@ -464,49 +464,6 @@ static void request_poweroff(void *opaque)
 	pthread_mutex_unlock(&m->lock);
 }
 
-/*
- * TEST HOOK, for tests/e2e/boot-tests only until the toolstack's `vmm
- * shutdown` replaces it: VMM_TEST_POWER_BUTTON_EVERY=SECONDS presses the
- * ACPI power button every SECONDS while the guest runs (a device timer on
- * the machine's clock), through the same machine_power_button() that
- * `shutdown` calls. Repeated because a press before the guest's reader is
- * there is lost, as on a real PC.
- */
-static struct dm_timer test_power_button_timer;
-static uint64_t test_power_button_period;
-
-static void test_power_button(void *opaque)
-{
-	struct machine *m = opaque;
-
-	if (machine_power_button(m) == 0)
-		fprintf(stderr, "vmm: test hook: ACPI power button pressed\n");
-	else
-		fprintf(stderr, "vmm: test hook: no ACPI power button (acpi = 0)\n");
-	dm_timer_mod(&test_power_button_timer,
-		     dm_now(&m->timers) + test_power_button_period);
-}
-
-static void arm_test_power_button(struct machine *m)
-{
-	const char *every = getenv("VMM_TEST_POWER_BUTTON_EVERY");
-	char *end;
-	unsigned long seconds;
-
-	if (!every || !*every)
-		return;
-	seconds = strtoul(every, &end, 10);
-	if (*end || seconds < 1 || seconds > 3600) {
-		fprintf(stderr, "vmm: VMM_TEST_POWER_BUTTON_EVERY=%s: not a number "
-			"of seconds (1-3600), ignored\n", every);
-		return;
-	}
-	test_power_button_period = seconds * NSEC_PER_SEC;
-	dm_timer_init(&test_power_button_timer, &m->timers, test_power_button, m);
-	dm_timer_mod(&test_power_button_timer,
-		     dm_now(&m->timers) + test_power_button_period);
-}
-
 /* Before the guest runs: the error goes to the log (stderr) and to
  * `vmm create` waiting on the ready pipe, which prints it. */
 static void startup_failed(const struct monitor_options *opts, const char *msg)
@@ -554,7 +511,6 @@ int monitor_run(const struct vm_config *cfg, const struct monitor_options *opts)
 	}
 	m.timers.deadline_changed = arm_timer_fd;
 	m.timers.deadline_opaque = &m;
-	arm_test_power_button(&m);
 	arm_timer_fd(&m, m.timers.head ? m.timers.head->deadline : UINT64_MAX);
 
 	/* The consoles (VNC, SDL) before the guest runs: a port in use or no

@@ -42,6 +42,9 @@ backend_argv() {
 		qemu-system-x86_64
 		-accel tcg -cpu "$CPU" -smp "$SMP" -m "$MEM"
 		-nodefaults -display none -monitor none -no-reboot
+		# A reset of the nested host (a triple fault: the hypervisor under
+		# test losing the host) is logged with the CPU state in qemu.log.
+		-d cpu_reset,guest_errors
 		-kernel "$kernel" -initrd "$CACHE/initrd.gz" -append "$append"
 		-serial "file:$IO/console.log"
 		# The host root, read-only.  multidevs=remap: the host root spans
