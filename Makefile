@@ -10,7 +10,8 @@
 #   make bench      the benchmarks, /dev/vmm next to kvm-amd, as ratios
 #   make stress     not in make check: the known flakes' tests (storage
 #                   scenario b, the two-vCPU test) ROUNDS times each (default
-#                   50) on vmm.ko and kvm-amd (tests/stress/run)
+#                   50) on vmm.ko and kvm-amd (tests/stress/run), then the
+#                   toolstack suite 5 times on vmm.ko (the nested-host loss)
 #   make clean      everything; make userspace-clean: only build/ and the
 #                   userspace programs (kbuild's objects in kmod/ stay)
 #
@@ -290,6 +291,7 @@ ROUNDS ?= 50
 stress:
 	scripts/install-deps && $(MAKE) all
 	tests/stress/run --rounds $(ROUNDS)
+	tests/stress/toolstack-rounds 5 vmm
 
 # kbuild's clean removes the module's objects (and, as it finds every *.o
 # under M=, build/'s too, which the next make compiles again).
