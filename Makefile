@@ -3,8 +3,9 @@
 #   make            build vmm.ko (kmod/vmm.ko) and the userspace programs
 #   make userspace  only the userspace programs (monitor, unit and ABI tests)
 #   make deps       install the Debian packages the build and the tests need
-#   make demo       the first guest: boot the nested test host, load vmm.ko,
-#                   run a tiny guest that says hello through port I/O
+#   make demo       examples/debian.hvm through vmm create: Debian's kernel
+#                   to a shell on this terminal, here when /dev/vmm can be,
+#                   else in the nested test host (scripts/demo)
 #   make check      the tests: the KVM-ABI suite on /dev/vmm and on kvm-amd,
 #                   in the nested test host (tests/nested/)
 #   make bench      the benchmarks, /dev/vmm next to kvm-amd, as ratios
@@ -274,7 +275,7 @@ deps:
 # even under -j.
 demo:
 	scripts/install-deps && $(MAKE) all
-	tests/nested/run --accel vmm -- $(CURDIR)/tests/guests/hello
+	scripts/demo
 
 check:
 	scripts/install-deps && $(MAKE) all build/tsan/vmm

@@ -14,7 +14,7 @@
 #                          (tests/abi/fuzz-check runs it)
 #   tests/bench/exits-bench  exit round-trip benchmark: PIO, MMIO, CPUID
 #                          (tests/bench/exits runs it on vmm.ko and kvm-amd)
-#   tests/guests/hello     the first-guest demo
+#   tests/guests/hello     a hello through port I/O (ABI suite, fuzz check)
 #
 # Guest payloads: tests/guests/NAME.S is assembled and linked at KT_CODE_GPA
 # (NAME.elf), then cut into a flat binary (NAME.bin); payloads.S embeds all
