@@ -588,8 +588,13 @@ static int create_display(struct machine *m, char *err, size_t errlen)
 	/* Text and planar writes to the legacy window need no answer: where
 	 * the accelerator can, they wait in its ring until the next exit or
 	 * refresh (machine_flush_coalesced) instead of each leaving KVM_RUN,
-	 * as QEMU's VGA does. Reads still exit, after the ring is replayed. */
-	if (accel_coalesce_mmio(&m->accel, VGA_WINDOW_BASE, VGA_WINDOW_LEN) < 0 &&
+	 * as QEMU's VGA does. Reads still exit, after the ring is replayed.
+	 * Off unless VMM_COALESCED_VGA=1 for now: with it on, the display
+	 * fuzz guest triple-faulted once on vmm.ko in make check (not
+	 * reproduced with its seed; cause not found), so it stays an
+	 * experiment until that is understood. */
+	if (getenv("VMM_COALESCED_VGA") && !strcmp(getenv("VMM_COALESCED_VGA"), "1") &&
+	    accel_coalesce_mmio(&m->accel, VGA_WINDOW_BASE, VGA_WINDOW_LEN) < 0 &&
 	    m->accel.coalesced_ring)
 		fprintf(stderr, "vmm: coalesced MMIO for the VGA window refused: %s\n",
 			strerror(errno));
