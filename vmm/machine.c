@@ -156,6 +156,33 @@ int machine_irq_acknowledge(struct machine *m)
 	return i8259_acknowledge(&m->dev->pic);
 }
 
+/* For `vmm debug-state`: the interrupt path's state, the first thing to
+ * look at when a guest stops making progress (a request stuck in service
+ * at the 8259 because its EOI never came, a PIT that stopped). */
+void machine_dump_devices(struct machine *m, FILE *f)
+{
+	const struct i8259 *pic = &m->dev->pic;
+	const struct i8254_channel *c0 = &m->dev->pit.ch[0];
+
+	for (int i = 0; i < 2; i++) {
+		const struct i8259_chip *c = &pic->chip[i];
+
+		fprintf(f, "vmm:   8259 %s: irr %02x isr %02x imr %02x lines %02x elcr %02x "
+			"base %02x init_step %u aeoi %u prio %u\n",
+			i ? "slave " : "master", c->irr, c->isr, c->imr, c->lines,
+			c->elcr, c->vector_base, c->init_step, c->auto_eoi,
+			c->highest_prio);
+	}
+	fprintf(f, "vmm:   8259 INTR %u, interrupt pending %u\n", pic->intr,
+		i8259_has_interrupt(pic));
+	fprintf(f, "vmm:   8254 ch0: mode %u count %u counting %u gate %u timer %s\n",
+		c0->mode, c0->count, c0->counting, c0->gate,
+		dm_timer_pending(&c0->timer) ? "armed" : "idle");
+	fprintf(f, "vmm:   vCPU: exits %llu halted %u paused %u nmi_pending %u event %d\n",
+		(unsigned long long)m->exits, m->vcpu_halted, m->paused,
+		m->nmi_pending, (int)m->event);
+}
+
 int machine_poll_fds(struct machine *m, int *fds, int max)
 {
 	int n = 0;

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "devmodel/core/guestmem.h"
 #include "devmodel/core/io.h"
@@ -114,6 +115,9 @@ int machine_power_button(struct machine *m);
 /* Under lock: true when the guest enabled the power-button event
  * (PWRBTN_EN), i.e. an ACPI OS is there to act on a press. */
 bool machine_power_button_enabled(struct machine *m);
+/* Under lock: the 8259 pair, the PIT's channel 0 and the vCPU loop's
+ * flags, one "vmm:   " line each (vmm debug-state). */
+void machine_dump_devices(struct machine *m, FILE *f);
 
 /* What the consoles get: the display (NULL without a display device) and
  * the input sink (keys and pointer to the i8042; it takes the lock). */

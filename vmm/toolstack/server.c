@@ -26,6 +26,7 @@
 
 #include "devmodel/input/input.h"
 #include "vmm/machine.h"
+#include "vmm/vcpu_dump.h"
 #include "vmm/monitor.h"
 #include "vmm/toolstack/proto.h"
 #include "vmm/toolstack/server.h"
@@ -316,6 +317,55 @@ static json_object *cmd_pause(struct ctl_server *srv, json_object *req)
 	return proto_ok();
 }
 
+/*
+ * Under lock: the vCPU's registers and the interrupt path's state, for bug
+ * reports of a guest that hangs (what `xenctx` and `xl debug-keys` give a
+ * Xen user). The vCPU is held out of KVM_RUN while its registers are read,
+ * then let go again unless the guest was paused already. The text goes to
+ * the guest's log too.
+ */
+static json_object *cmd_debug_state(struct ctl_server *srv, json_object *req)
+{
+	struct machine *m = srv->m;
+	bool was_paused = m->paused;
+	struct timespec deadline;
+	json_object *o;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)req;
+	if (m->event != EVENT_NONE)
+		return proto_error("%s is shutting down", m->cfg->name);
+	m->paused = true;
+	machine_kick(m);
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += PAUSE_WAIT_MS / 1000;
+	while (!m->vcpu_held && !m->vcpu_halted && m->event == EVENT_NONE)
+		if (pthread_cond_timedwait(&m->held, &m->lock, &deadline) == ETIMEDOUT)
+			break;
+	f = open_memstream(&text, &len);
+	if (!f) {
+		m->paused = was_paused;
+		pthread_cond_broadcast(&m->wake);
+		return proto_error("out of memory");
+	}
+	if (m->vcpu_held || m->vcpu_halted)
+		vcpu_dump_state(&m->accel, f);
+	else
+		fprintf(f, "vmm: the vCPU did not leave the guest in %d ms: no registers\n",
+			PAUSE_WAIT_MS);
+	machine_dump_devices(m, f);
+	fclose(f);
+	m->paused = was_paused;
+	pthread_cond_broadcast(&m->wake);
+	fputs(text, stderr);
+	o = proto_ok();
+	json_object_object_add(o, "text", json_object_new_string(text));
+	free(text);
+	return o;
+}
+
 static json_object *cmd_unpause(struct ctl_server *srv, json_object *req)
 {
 	struct machine *m = srv->m;
@@ -446,6 +496,7 @@ static const struct command commands[] = {
 	{ "vcpu-list", cmd_vcpu_list, true },
 	{ "pause", cmd_pause, true },
 	{ "unpause", cmd_unpause, true },
+	{ "debug-state", cmd_debug_state, true },
 	{ "destroy", cmd_destroy, true },
 	{ "shutdown", cmd_shutdown, true },
 	{ "trigger", cmd_trigger, true },

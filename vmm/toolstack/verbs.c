@@ -46,6 +46,9 @@ static const struct verb verbs[] = {
 	  "an NMI, a hard reset (the guest comes back), the power button" },
 	{ "sysrq", verb_sysrq, "NAME KEY",
 	  "type Alt+SysRq+KEY on the guest's PS/2 keyboard" },
+	{ "debug-state", verb_debug_state, "NAME",
+	  "the vCPU's registers and the interrupt controllers' state\n"
+	  "  (for a bug report of a guest that hangs; also in the guest's log)" },
 };
 
 const struct verb *verb_find(const char *name)
@@ -324,6 +327,22 @@ int verb_info(int argc, char **argv)
 			continue;
 		printf("%-18s: %s\n", key, json_object_get_string(val));
 	}
+	json_object_put(r);
+	return VERB_OK;
+}
+
+int verb_debug_state(int argc, char **argv)
+{
+	json_object *r, *text;
+	int status;
+
+	if (need_operands("debug-state", argc, 1, 1))
+		return VERB_USAGE;
+	status = ctl_simple("debug-state", argv[1], ctl_cmd("debug-state"), &r);
+	if (status)
+		return status;
+	if (json_object_object_get_ex(r, "text", &text))
+		fputs(json_object_get_string(text), stdout);
 	json_object_put(r);
 	return VERB_OK;
 }

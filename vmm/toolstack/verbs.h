@@ -34,6 +34,7 @@ int verb_shutdown(int argc, char **argv);
 int verb_reboot(int argc, char **argv);
 int verb_trigger(int argc, char **argv);
 int verb_sysrq(int argc, char **argv);
+int verb_debug_state(int argc, char **argv);
 int verb_console(int argc, char **argv);
 
 /* console.c: attach this terminal (or pipe) to NAME's COM1. */
