@@ -58,6 +58,7 @@ struct svm_vcpu {
 	 * as handed to VMRUN (see host_state_in_save_area). */
 	struct vmcb_save *entry_save;
 	u64 entry_event_inj;
+	u64 entry_gprs[NR_GPRS];
 };
 
 static struct svm_vcpu *to_svm(struct vmm_vcpu *vcpu)
@@ -983,12 +984,23 @@ static bool host_state_in_save_area(const struct vmcb *vmcb)
 	       (vmcb->save.cr3 & PAGE_MASK) == (__read_cr3() & PAGE_MASK);
 }
 
-static void undo_corrupted_exit(struct svm_vcpu *svm)
+static void undo_corrupted_exit(struct vmm_vcpu *vcpu, struct svm_vcpu *svm)
 {
 	struct vmcb *vmcb = svm->vmcb;
+	/* The general registers are the CPU's at the exit, saved by
+	 * vmm_svm_enter: the same as handed to VMRUN means the guest (most
+	 * likely) ran nothing and the undo is exact; changed means it ran and
+	 * its state after is lost. Seen: #VMEXIT 0x400 (NPF) on the fetch of
+	 * our own instruction after VMRUN, its page walk at the host's
+	 * CR3 | 0xff8, i.e. QEMU fetched host code with nested paging still
+	 * on. Rate-limited, for the test logs. */
+	bool ran = memcmp(svm->entry_gprs, vcpu->gprs, sizeof(svm->entry_gprs));
 
-	pr_warn_once("svm: the save area held this CPU's host state after #VMEXIT %#x (a software SVM's bug): the entry is undone\n",
-		     vmcb->control.exit_code);
+	pr_warn_ratelimited("svm: vcpu %u: the save area held this CPU's host state after #VMEXIT %#llx (info1 %#llx info2 %#llx; a software SVM's bug): the entry is undone; guest registers %s\n",
+			    vcpu->id, (u64)vmcb->control.exit_code,
+			    (u64)vmcb->control.exit_info_1,
+			    (u64)vmcb->control.exit_info_2,
+			    ran ? "changed: it ran, its later state is lost" : "unchanged");
 	memcpy(&vmcb->save, svm->entry_save, sizeof(vmcb->save));
 	vmcb->control.event_inj = svm->entry_event_inj;
 	vmcb->control.exit_int_info = 0;
@@ -1025,6 +1037,7 @@ static void svm_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	if (svm->entry_save) {
 		memcpy(svm->entry_save, &vmcb->save, sizeof(vmcb->save));
 		svm->entry_event_inj = vmcb->control.event_inj;
+		memcpy(svm->entry_gprs, vcpu->gprs, sizeof(svm->entry_gprs));
 	}
 
 	/*
@@ -1055,7 +1068,7 @@ static void svm_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	/* (a failed VMRUN is handled below: it must stay an exit) */
 	if (svm->entry_save && vmcb->control.exit_code != SVM_EXIT_INVALID &&
 	    host_state_in_save_area(vmcb))
-		undo_corrupted_exit(svm);
+		undo_corrupted_exit(vcpu, svm);
 
 	/*
 	 * A VMRUN that fails its checks runs nothing, so the registers are
