@@ -76,6 +76,16 @@
 	OP(void, set_irq_window, (struct vmm_vcpu *vcpu, bool on))            \
 	OP(void, set_iret_exit, (struct vmm_vcpu *vcpu, bool on))             \
 	OP(void, set_db_exit, (struct vmm_vcpu *vcpu, bool on))               \
+	/* Event state for KVM_GET/SET_VCPU_EVENTS: the event the next      \
+	 * entry (re)injects, if any (an interrupted delivery, 15.7.2), and  \
+	 * dropping it; the STI/MOV SS shadow (KVM_X86_SHADOW_INT_* bits);   \
+	 * CR2, for a #PF's address delivered before the fault itself.       */\
+	OP(bool, get_injected_event, (struct vmm_vcpu *vcpu,                  \
+				      struct vmm_event *ev))                  \
+	OP(void, cancel_injected_event, (struct vmm_vcpu *vcpu))              \
+	OP(u32, get_interrupt_shadow, (struct vmm_vcpu *vcpu))                \
+	OP(void, set_interrupt_shadow, (struct vmm_vcpu *vcpu, bool on))      \
+	OP(void, set_cr2, (struct vmm_vcpu *vcpu, u64 cr2))                   \
 	/* Enter the guest once and describe the exit. Called with            \
 	 * preemption and interrupts off; returns with them off. */           \
 	OP(void, run, (struct vmm_vcpu *vcpu, struct vmm_exit *exit))

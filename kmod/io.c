@@ -102,6 +102,30 @@ static void reverse_elements(u8 *buf, u32 n, u8 size)
 	}
 }
 
+static void complete_string_io(struct vmm_vcpu *vcpu);
+
+/*
+ * OUTS whose first element an ioeventfd takes: the rest go the same way in
+ * the kernel, and one that is not taken ends it, dropped (KVM's
+ * emulator_pio_in_out: "userspace must have unregistered the device while
+ * PIO was running"). The instruction then completes as userspace's would.
+ */
+static bool outs_to_ioeventfd(struct vmm_vcpu *vcpu, u16 port, u8 size, u32 n)
+{
+	const u8 *data = vcpu->pio_data;
+	u32 i;
+
+	if (!vmm_ioeventfd_write(vcpu->vm, VMM_IOEVENTFD_PIO, port, size, data))
+		return false;
+	for (i = 1; i < n; i++)
+		if (!vmm_ioeventfd_write(vcpu->vm, VMM_IOEVENTFD_PIO, port,
+					 size, data + i * size))
+			break;
+	complete_string_io(vcpu);
+	vcpu->pio.active = false;
+	return true;
+}
+
 static int handle_string_io(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 {
 	struct vmm_pending_io *pio = &vcpu->pio;
@@ -183,6 +207,8 @@ static int handle_string_io(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 		.count = n, .ins_gpa = first_gpa,
 	};
 	r = 0;
+	if (!exit->io.in && outs_to_ioeventfd(vcpu, exit->io.port, size, n))
+		r = 1;
 out:
 	return r;
 }
@@ -193,6 +219,14 @@ int vmm_handle_io(struct vmm_vcpu *vcpu, const struct vmm_exit *exit)
 
 	if (exit->io.string)
 		return handle_string_io(vcpu, exit);
+	/* A write an ioeventfd takes completes here: no exit (KVM's fast
+	 * PIO path, kernel_pio()). */
+	if (!exit->io.in &&
+	    vmm_ioeventfd_write(vcpu->vm, VMM_IOEVENTFD_PIO, exit->io.port,
+				exit->io.size, &vcpu->gprs[GPR_RAX])) {
+		vcpu->rip = exit->io.next_rip;
+		return 1;
+	}
 	run->exit_reason = KVM_EXIT_IO;
 	run->io.direction = exit->io.in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
 	run->io.size = exit->io.size;

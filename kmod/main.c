@@ -169,6 +169,13 @@ int vmm_vm_check_extension(long cap)
 	case KVM_CAP_USER_NMI:
 	case KVM_CAP_DEBUGREGS:
 	case KVM_CAP_ENABLE_CAP_VM: /* for the one below */
+	case KVM_CAP_VCPU_EVENTS:
+	case KVM_CAP_MP_STATE: /* RUNNABLE only, as KVM without an irqchip */
+	case KVM_CAP_IOEVENTFD:
+	case KVM_CAP_IOEVENTFD_NO_LENGTH:  /* length 0: any write there */
+	case KVM_CAP_IOEVENTFD_ANY_LENGTH: /* the same, api.rst 4.59 */
+	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
+	case KVM_CAP_SET_BOOT_CPU_ID:
 		return 1;
 	case KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2:
 		return VMM_DIRTY_LOG_MANUAL_CAPS;

@@ -117,8 +117,13 @@ static int mmio_write(void *opaque, u64 linear, const void *buf,
 	 * adding slots) makes this MMIO, not an emulation failure. */
 	if (!vmm_write_guest(c->vcpu->vm, gpa, buf, len))
 		return X86_EMU_OK;
-	/* MMIO, or a write to a read-only slot: userspace's, now or (in a
-	 * coalesced zone) when it next looks at the ring. */
+	/* MMIO, or a write to a read-only slot: an ioeventfd's (done, as in
+	 * KVM's vcpu_mmio_write; before a coalesced zone, which KVM orders by
+	 * address on one bus: both at one address is a VMM's mistake), or
+	 * userspace's, now or (in a coalesced zone) when it next looks at
+	 * the ring. */
+	if (vmm_ioeventfd_write(c->vcpu->vm, VMM_IOEVENTFD_MMIO, gpa, len, buf))
+		return X86_EMU_OK;
 	if (vmm_coalesced_mmio_write(c->vcpu->vm, gpa, buf, len))
 		return X86_EMU_OK;
 	if (len > sizeof(m->write_data) || m->write_queued) {

@@ -339,6 +339,26 @@ static void set_regs(struct vmm_vcpu *vcpu, const struct kvm_regs *regs)
 	vcpu->rflags = regs->rflags | X86_RFLAGS_FIXED;
 }
 
+/*
+ * KVM_GET/SET_MP_STATE (api.rst 4.38) without an in-kernel irqchip, as KVM
+ * 6.1 has it (kvm_arch_vcpu_ioctl_get/set_mpstate): every vCPU is RUNNABLE
+ * (HLT goes to userspace, INIT and SIPI are userspace's business), and
+ * RUNNABLE is the only state that can be set; the others (HALTED,
+ * INIT_RECEIVED, SIPI_RECEIVED, UNINITIALIZED, AP_RESET_HOLD) need the
+ * in-kernel LAPIC, and unknown values are refused: -EINVAL.
+ */
+static long mp_state_ioctl(struct vmm_vcpu *vcpu, unsigned int ioctl,
+			   void __user *argp)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+
+	if (ioctl == KVM_GET_MP_STATE)
+		return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
+	if (copy_from_user(&mp, argp, sizeof(mp)))
+		return -EFAULT;
+	return mp.mp_state == KVM_MP_STATE_RUNNABLE ? 0 : -EINVAL;
+}
+
 static long vcpu_ioctl_locked(struct vmm_vcpu *vcpu, unsigned int ioctl,
 			      void __user *argp)
 {
@@ -392,6 +412,13 @@ static long vcpu_ioctl_locked(struct vmm_vcpu *vcpu, unsigned int ioctl,
 		return vmm_ioctl_interrupt(vcpu, argp);
 	case KVM_NMI:
 		return vmm_ioctl_nmi(vcpu);
+	case KVM_GET_VCPU_EVENTS:
+		return vmm_get_vcpu_events(vcpu, argp);
+	case KVM_SET_VCPU_EVENTS:
+		return vmm_set_vcpu_events(vcpu, argp);
+	case KVM_GET_MP_STATE:
+	case KVM_SET_MP_STATE:
+		return mp_state_ioctl(vcpu, ioctl, argp);
 	case KVM_GET_FPU:
 	case KVM_SET_FPU:
 	case KVM_GET_XSAVE:

@@ -33,6 +33,7 @@ static void vm_destroy(struct kref *ref)
 		vmm_vcpu_free(vm->vcpus[i]);
 	vmm_backend->vm_destroy(vm);
 	vmm_coalesced_mmio_destroy(vm);
+	vmm_ioeventfd_destroy(vm);
 	mmdrop(vm->mm);
 	kfree(vm);
 	vmm_hw_put();
@@ -57,6 +58,9 @@ static long vm_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 	struct kvm_clear_dirty_log clear;
 	struct kvm_enable_cap cap;
 	struct kvm_coalesced_mmio_zone zone;
+	struct kvm_ioeventfd ioeventfd;
+	u64 ident_addr;
+	long r;
 
 	/* A VM belongs to the process that made it (as in KVM): its memslots
 	 * name addresses in that process. */
@@ -93,10 +97,42 @@ static long vm_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 		       vmm_unregister_coalesced_mmio(vm, &zone);
 	case KVM_CREATE_VCPU:
 		return vmm_create_vcpu(vm, arg);
+	case KVM_IOEVENTFD:
+		if (copy_from_user(&ioeventfd, (void __user *)arg,
+				   sizeof(ioeventfd)))
+			return -EFAULT;
+		return vmm_ioeventfd_ioctl(vm, &ioeventfd);
 	case KVM_SET_TSS_ADDR:
 		/* The real-mode TSS is VMX's need (unrestricted guests aside);
-		 * SVM runs real mode natively. Accepted, as KVM on AMD does. */
-		return 0;
+		 * SVM runs real mode natively. Accepted and ignored, as KVM on
+		 * AMD does, after KVM's common check that the three pages fit
+		 * below 4 GiB (kvm_vm_ioctl_set_tss_addr). */
+		return arg > (unsigned int)(-3 * PAGE_SIZE) ? -EINVAL : 0;
+	case KVM_SET_IDENTITY_MAP_ADDR:
+		/* VMX's page for EPT without unrestricted guest; ignored on
+		 * AMD. KVM's checks: before any vCPU (-EINVAL), then the
+		 * pointer. */
+		mutex_lock(&vm->lock);
+		if (vm->nr_vcpus)
+			r = -EINVAL;
+		else if (copy_from_user(&ident_addr, (void __user *)arg,
+					sizeof(ident_addr)))
+			r = -EFAULT;
+		else
+			r = 0;
+		mutex_unlock(&vm->lock);
+		return r;
+	case KVM_SET_BOOT_CPU_ID:
+		/* Any id, before any vCPU exists (-EBUSY after), as KVM. */
+		mutex_lock(&vm->lock);
+		if (vm->nr_vcpus) {
+			r = -EBUSY;
+		} else {
+			vm->bsp_vcpu_id = arg;
+			r = 0;
+		}
+		mutex_unlock(&vm->lock);
+		return r;
 	case KVM_CHECK_EXTENSION:
 		return vmm_vm_check_extension(arg);
 	default:
@@ -138,6 +174,7 @@ int vmm_create_vm(unsigned long type)
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 
+	vmm_ioeventfd_init(vm);
 	r = vmm_coalesced_mmio_init(vm);
 	if (r)
 		goto err_free;

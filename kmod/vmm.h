@@ -19,6 +19,8 @@
 
 #include <vmm/x86.h>
 
+#include "ioeventfd.h"
+
 #define VMM_MAX_MEMSLOTS 32
 #define VMM_MAX_VCPUS 64
 #define VMM_API_VERSION 12 /* KVM_GET_API_VERSION */
@@ -59,6 +61,8 @@ struct vmm_vm {
 	struct vmm_memslot *slots[VMM_MAX_MEMSLOTS];
 	struct vmm_vcpu *vcpus[VMM_MAX_VCPUS];
 	unsigned int nr_vcpus;
+	u32 bsp_vcpu_id;          /* KVM_SET_BOOT_CPU_ID (for the in-kernel
+				   * LAPIC's reset state; none yet) */
 	void *priv;               /* backend state (nested page tables ...) */
 
 	/*
@@ -84,6 +88,9 @@ struct vmm_vm {
 	struct kvm_coalesced_mmio_ring *coalesced_ring;
 	struct kvm_coalesced_mmio_zone coalesced_zones[VMM_COALESCED_ZONES];
 	unsigned int nr_coalesced_zones;
+
+	/* KVM_IOEVENTFD registrations (ioeventfd.c). */
+	struct vmm_ioeventfds ioeventfds;
 };
 
 /* Where a vCPU is, for kicks: see vmm_vcpu_kick(). */
@@ -141,6 +148,7 @@ struct vmm_event {
 	bool has_error;
 	u32 error;
 	u64 cr2;             /* #PF: the faulting linear address */
+	bool has_payload;    /* cr2 is written into CR2 at injection */
 };
 
 /* Guest MSRs that live in common code (msr.c). Those the CPU switches
@@ -191,10 +199,15 @@ struct vmm_vcpu {
 
 	/* Event injection (KVM_INTERRUPT, KVM_NMI, emulated faults). */
 	bool exception_pending;
+	bool exception_injected;  /* from KVM_SET_VCPU_EVENTS: its delivery
+				   * had begun (KVM's "injected", not "pending") */
 	struct vmm_event exception;
 	bool irq_pending;
 	u8 irq_vector;
 	bool nmi_pending;
+	bool nmi_injected;        /* an NMI whose delivery must be redone at
+				   * the next entry, blocked or not (api.rst
+				   * 4.31 nmi.injected) */
 	bool nmi_masked;          /* an NMI handler runs: until its IRET */
 	bool nmi_awaiting_iret;   /* its IRET exited; unmasked once it ran */
 	u64 nmi_iret_rip;
@@ -338,6 +351,10 @@ void vmm_queue_exception(struct vmm_vcpu *vcpu, u8 vector, bool has_error,
 void vmm_queue_page_fault(struct vmm_vcpu *vcpu, u64 linear, u32 error);
 long vmm_ioctl_interrupt(struct vmm_vcpu *vcpu, struct kvm_interrupt __user *arg);
 long vmm_ioctl_nmi(struct vmm_vcpu *vcpu);
+long vmm_get_vcpu_events(struct vmm_vcpu *vcpu,
+			 struct kvm_vcpu_events __user *arg);
+long vmm_set_vcpu_events(struct vmm_vcpu *vcpu,
+			 struct kvm_vcpu_events __user *arg);
 void vmm_inject_events(struct vmm_vcpu *vcpu);
 bool vmm_ready_for_interrupt(struct vmm_vcpu *vcpu);
 void vmm_events_reset(struct vmm_vcpu *vcpu);

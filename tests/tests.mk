@@ -44,6 +44,8 @@ GUEST_PAYLOADS += cr_rm tsc_aux
 GUEST_PAYLOADS += dirty_log
 # Coalesced MMIO (abi-test).
 GUEST_PAYLOADS += coalesced
+# KVM_IOEVENTFD (abi-test).
+GUEST_PAYLOADS += ioeventfd
 # Must equal KT_CODE_GPA in tests/lib/guest-layout.h.
 GUEST_CODE_GPA := 0x1000
 

@@ -581,8 +581,10 @@ static void svm_inject_event(struct vmm_vcpu *vcpu, const struct vmm_event *ev)
 		inj |= SVM_EVTINJ_TYPE_EXEPT;
 		if (ev->has_error)
 			inj |= SVM_EVTINJ_ERR_VALID | ((u64)ev->error << 32);
-		/* A #PF's CR2 is written at injection, as delivery would. */
-		if (ev->vector == X86_VEC_PF)
+		/* A #PF's CR2 is written at injection, as delivery would
+		 * (unless it was written already, or the fault came from
+		 * userspace: KVM_SET_VCPU_EVENTS carries no address). */
+		if (ev->vector == X86_VEC_PF && ev->has_payload)
 			vmcb->save.cr2 = ev->cr2;
 		break;
 	case VMM_EVENT_NMI:
@@ -593,6 +595,61 @@ static void svm_inject_event(struct vmm_vcpu *vcpu, const struct vmm_event *ev)
 		break;
 	}
 	vmcb->control.event_inj = inj;
+}
+
+/* What EVENTINJ holds for the next entry: after an exit, an event whose
+ * delivery it interrupted (reinject_interrupted_event). Soft interrupts are
+ * never put there. */
+static bool svm_get_injected_event(struct vmm_vcpu *vcpu, struct vmm_event *ev)
+{
+	u64 inj = to_svm(vcpu)->vmcb->control.event_inj;
+
+	if (!(inj & SVM_EVTINJ_VALID))
+		return false;
+	*ev = (struct vmm_event){ .vector = inj & SVM_EVTINJ_VECTOR_MASK };
+	switch (inj & SVM_EVTINJ_TYPE_MASK) {
+	case SVM_EVTINJ_TYPE_INTR:
+		ev->type = VMM_EVENT_INTR;
+		return true;
+	case SVM_EVTINJ_TYPE_NMI:
+		ev->type = VMM_EVENT_NMI;
+		return true;
+	case SVM_EVTINJ_TYPE_EXEPT:
+		ev->type = VMM_EVENT_EXCEPTION;
+		ev->has_error = inj & SVM_EVTINJ_ERR_VALID;
+		ev->error = inj >> 32;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void svm_cancel_injected_event(struct vmm_vcpu *vcpu)
+{
+	to_svm(vcpu)->vmcb->control.event_inj = 0;
+}
+
+/* The VMCB has one shadow bit for both STI and MOV SS (15.21.5): reported
+ * as both, as KVM does. */
+static u32 svm_get_interrupt_shadow(struct vmm_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->control.int_state & SVM_INT_STATE_SHADOW ?
+	       KVM_X86_SHADOW_INT_STI | KVM_X86_SHADOW_INT_MOV_SS : 0;
+}
+
+static void svm_set_interrupt_shadow(struct vmm_vcpu *vcpu, bool on)
+{
+	struct vmcb_control *c = &to_svm(vcpu)->vmcb->control;
+
+	if (on)
+		c->int_state |= SVM_INT_STATE_SHADOW;
+	else
+		c->int_state &= ~SVM_INT_STATE_SHADOW;
+}
+
+static void svm_set_cr2(struct vmm_vcpu *vcpu, u64 cr2)
+{
+	to_svm(vcpu)->vmcb->save.cr2 = cr2;
 }
 
 /*
@@ -1127,5 +1184,10 @@ const struct vmm_backend vmm_svm_backend = {
 	.set_irq_window = svm_set_irq_window,
 	.set_iret_exit = svm_set_iret_exit,
 	.set_db_exit = svm_set_db_exit,
+	.get_injected_event = svm_get_injected_event,
+	.cancel_injected_event = svm_cancel_injected_event,
+	.get_interrupt_shadow = svm_get_interrupt_shadow,
+	.set_interrupt_shadow = svm_set_interrupt_shadow,
+	.set_cr2 = svm_set_cr2,
 	.run = svm_run,
 };

@@ -46,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -411,6 +412,7 @@ static struct world {
 	/* Per-thread vCPU for the invariants: nobody else touches it. */
 	struct kt_vcpu priv[MAX_THREADS];
 	struct kvm_cpuid2 *supported_cpuid;
+	int efds[3];			/* for KVM_IOEVENTFD */
 	uint32_t msr_list[512];
 	unsigned int nr_msr_list;
 } w;
@@ -514,6 +516,10 @@ static void world_create(void)
 		exit(3);
 	}
 	w.supported_cpuid = kt_get_supported_cpuid(w.sys_fd);
+	/* Above first_fd: the round's close_range() closes them, while
+	 * registrations may still hold them (the VM's end drops those). */
+	for (int i = 0; i < 3; i++)
+		w.efds[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	{
 		struct { struct kvm_msr_list h; uint32_t i[512]; } l = {
 			.h.nmsrs = 512 };
@@ -745,7 +751,45 @@ static void fuzz_vcpu_ioctl(struct fuzzer *f)
 	uint8_t *buf = f->scratch;
 	uint64_t *s = &f->rng;
 
-	switch (rng_below(s, 18)) {
+	switch (rng_below(s, 22)) {
+	case 18:
+		fz_ioctl(f->t, "KVM_GET_VCPU_EVENTS", fd, KVM_GET_VCPU_EVENTS,
+			 (unsigned long)rng_pointer(s, buf,
+					sizeof(struct kvm_vcpu_events)));
+		break;
+	case 19: {
+		/* Mostly sane (what a GET gave, known flags, a vector the
+		 * checks let through), so events reach the running guests. */
+		struct kvm_vcpu_events *e = (struct kvm_vcpu_events *)buf;
+
+		fill_random_or_sane(f, fd, KVM_GET_VCPU_EVENTS, buf,
+				    sizeof(*e));
+		if (rng_chance(s, 60)) {
+			e->flags &= KVM_VCPUEVENT_VALID_NMI_PENDING |
+				    KVM_VCPUEVENT_VALID_SHADOW |
+				    KVM_VCPUEVENT_VALID_SIPI_VECTOR;
+			e->exception.nr %= 32;
+			if (e->exception.nr == 2)
+				e->exception.nr = 13;
+		}
+		fz_ioctl(f->t, "KVM_SET_VCPU_EVENTS", fd, KVM_SET_VCPU_EVENTS,
+			 (unsigned long)rng_pointer(s, buf, sizeof(*e)));
+		break;
+	}
+	case 20:
+		fz_ioctl(f->t, "KVM_GET_MP_STATE", fd, KVM_GET_MP_STATE,
+			 (unsigned long)rng_pointer(s, buf,
+					sizeof(struct kvm_mp_state)));
+		break;
+	case 21: {
+		struct kvm_mp_state *mp = (struct kvm_mp_state *)buf;
+
+		mp->mp_state = rng_chance(s, 70) ? (uint32_t)rng_below(s, 12) :
+				(uint32_t)rng_value(s);
+		fz_ioctl(f->t, "KVM_SET_MP_STATE", fd, KVM_SET_MP_STATE,
+			 (unsigned long)rng_pointer(s, buf, sizeof(*mp)));
+		break;
+	}
 	case 0:
 		fz_ioctl(f->t, "KVM_GET_REGS", fd, KVM_GET_REGS,
 			 (unsigned long)rng_pointer(s, buf,
@@ -982,7 +1026,62 @@ static void fuzz_vm_ioctl(struct fuzzer *f)
 					0xffffffff, 0x100000000ull, ~0ull };
 	int r;
 
-	switch (rng_below(s, 8)) {
+	switch (rng_below(s, 10)) {
+	case 8: {
+		/* Ioeventfds come and go: on port 0x80 (the OUT loop below
+		 * writes it: those writes then stay in the kernel), a few
+		 * low ports and random guest-physical addresses (the
+		 * sweeper's MMIO writes hit some), any length, flags and
+		 * datamatch, a real eventfd or not; DEASSIGN of what may or
+		 * may not be there. */
+		static const uint64_t ports[] = { 0x80, 0x80, 0x81, 0xe0,
+						  0x3f8, 0xcf8, 0xcfc };
+		static const uint32_t lens[] = { 0, 1, 2, 4, 8, 3 };
+		int fds[] = { w.efds[0], w.efds[1], w.efds[2], -1, w.null_fd,
+			      w.vm.fd };
+		uint32_t flags = rng_chance(s, 50) ? KVM_IOEVENTFD_FLAG_PIO : 0;
+		struct kvm_ioeventfd a = {
+			.len = rng_chance(s, 85) ?
+				lens[rng_below(s, 6)] : (uint32_t)rng_value(s),
+			.fd = rng_chance(s, 85) ? fds[rng_below(s, 6)] :
+				(int)rng_value(s),
+			.datamatch = rng_chance(s, 50) ? rng_below(s, 256) :
+				rng_value(s),
+		};
+
+		if (rng_chance(s, 40))
+			flags |= KVM_IOEVENTFD_FLAG_DATAMATCH;
+		if (rng_chance(s, 45))
+			flags |= KVM_IOEVENTFD_FLAG_DEASSIGN;
+		if (rng_chance(s, 5))
+			flags |= (uint32_t)rng_value(s);
+		a.flags = flags;
+		if (flags & KVM_IOEVENTFD_FLAG_PIO)
+			a.addr = rng_chance(s, 80) ? ports[rng_below(s, 7)] :
+				 rng_value(s);
+		else
+			a.addr = rng_chance(s, 70) ?
+				 rng_below(s, (8ull << 30) / 8) * 8 :
+				 rng_value(s);
+		if (rng_chance(s, 10))
+			rng_fill(s, a.pad, sizeof(a.pad));
+		fz_ioctl(f->t, "KVM_IOEVENTFD", w.vm.fd, KVM_IOEVENTFD,
+			 (unsigned long)rng_pointer(s, &a, sizeof(a)));
+		break;
+	}
+	case 9: {
+		uint64_t addr = rng_value(s);
+
+		if (rng_chance(s, 50))
+			fz_ioctl(f->t, "KVM_SET_IDENTITY_MAP_ADDR", w.vm.fd,
+				 KVM_SET_IDENTITY_MAP_ADDR,
+				 (unsigned long)rng_pointer(s, &addr,
+							    sizeof(addr)));
+		else
+			fz_ioctl(f->t, "KVM_SET_BOOT_CPU_ID", w.vm.fd,
+				 KVM_SET_BOOT_CPU_ID, rng_value(s));
+		break;
+	}
 	case 7: {
 		/* Coalesced MMIO zones come and go (anywhere, any size, bad
 		 * pio values), and the ring's indices get scribbled through

@@ -358,4 +358,24 @@
 #define DIRTY_OFFSET		0x40
 #define DIRTY_XOR		0x5a5a0000
 
+/* ioeventfd.S: 32-bit protected mode writes for KVM_IOEVENTFD (abi-test),
+ * in order: OUT (dword) IOEVENTFD_MATCH to IOEVENTFD_PORT; OUT (dword)
+ * IOEVENTFD_MISS there; OUT (word) IOEVENTFD_WORD there; IN (dword) from
+ * there; OUT (byte) 0xff to IOEVENTFD_PORT_BYTE; MOV (dword)
+ * IOEVENTFD_MATCH, then IOEVENTFD_MISS, to IOEVENTFD_GPA (no memslot);
+ * MOV (byte) 0x77 and (word) 0x7788 to IOEVENTFD_GPA + 8; REP OUTSB of
+ * IOEVENTFD_STRING_LEN bytes from KT_DATA_GPA to IOEVENTFD_PORT_STRING;
+ * OUT (dword) 1 to IOEVENTFD_DONE_PORT; then again OUT (dword)
+ * IOEVENTFD_MATCH to IOEVENTFD_PORT and MOV (dword) IOEVENTFD_MATCH to
+ * IOEVENTFD_GPA; OUT (dword) 2 to IOEVENTFD_DONE_PORT; HLT. */
+#define IOEVENTFD_PORT		0x5f0
+#define IOEVENTFD_PORT_BYTE	0x5f4
+#define IOEVENTFD_PORT_STRING	0x5f5
+#define IOEVENTFD_DONE_PORT	0x5f6
+#define IOEVENTFD_GPA		0xc0300000
+#define IOEVENTFD_MATCH		0x1eafcafe
+#define IOEVENTFD_MISS		0x0badcafe
+#define IOEVENTFD_WORD		0xcafe
+#define IOEVENTFD_STRING_LEN	5
+
 #endif

@@ -50,5 +50,6 @@ guest_\name\()_end:
 	payload	cr_rm
 	payload	tsc_aux
 	payload	dirty_log
+	payload	ioeventfd
 
 	.section .note.GNU-stack, "", @progbits

@@ -58,5 +58,6 @@ DECLARE_PAYLOAD(mem_probe);
 DECLARE_PAYLOAD(cr_rm);
 DECLARE_PAYLOAD(tsc_aux);
 DECLARE_PAYLOAD(dirty_log);
+DECLARE_PAYLOAD(ioeventfd);
 
 #endif
