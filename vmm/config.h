@@ -100,7 +100,10 @@ enum vm_vif_backend {
 };
 
 enum vm_vif_model {
-	VM_VIF_RTL8139,  /* Realtek 8139C+, PCI 10ec:8139 (the default) */
+	VM_VIF_RTL8139,  /* Realtek 8139C+, PCI 10ec:8139 (the default),
+			  * as QEMU's: Linux's 8139cp drives it */
+	VM_VIF_RTL8139C, /* model=rtl8139c (ours): the plain 8139C without
+			  * C+ mode, which Linux's 8139too drives */
 };
 
 /* hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT (QEMU's

@@ -4,7 +4,8 @@
  * (xl-network-configuration(5)), "KEY=VALUE, KEY=VALUE", into a struct
  * vm_vif. Up to four NICs, each on its own PCI slot.
  *
- * Xen's keys: type=ioemu (the emulated NIC; xl's default for HVM), model=,
+ * Xen's keys: type=ioemu (the emulated NIC; xl's default for HVM), model=
+ * (rtl8139; and ours, rtl8139c: the chip without C+ mode for 8139too),
  * mac=, bridge=, script=, vifname=, ip=, rate=. Without bridge= or script=
  * there is no Xen backend to run, so the NIC gets libslirp's user-mode
  * network (QEMU's -netdev user); type=user asks for it by name. User mode
@@ -378,6 +379,8 @@ static int vif_keyword(struct vif_ctx *vc, const char *key, const char *val)
 	if (!strcmp(key, "model")) {
 		if (!strcmp(val, "rtl8139") || !*val)
 			v->model = VM_VIF_RTL8139;
+		else if (!strcmp(val, "rtl8139c"))
+			v->model = VM_VIF_RTL8139C;
 		else if (!strcmp(val, "e1000"))
 			return fail_vif(vc, "model=e1000 is not available yet: "
 					"use model=rtl8139 (the default)");
@@ -386,8 +389,9 @@ static int vif_keyword(struct vif_ctx *vc, const char *key, const char *val)
 					"available yet: use model=rtl8139 "
 					"(the default)", val);
 		else
-			return fail_vif(vc, "unknown model '%s' (rtl8139; "
-					"e1000 and virtio not yet)", val);
+			return fail_vif(vc, "unknown model '%s' (rtl8139, or "
+					"rtl8139c for a plain 8139C; e1000 and "
+					"virtio not yet)", val);
 		return 0;
 	}
 	if (!strcmp(key, "mac"))

@@ -152,6 +152,9 @@ static void backends(void **state)
 	expect_ok("' bridge = br0 ,model=rtl8139 , vifname=web0 '");
 	assert_string_equal(cfg.vifs[0].bridge, "br0");
 	assert_string_equal(cfg.vifs[0].vifname, "web0");
+	assert_int_equal(cfg.vifs[0].model, VM_VIF_RTL8139);
+	expect_ok("'model=rtl8139c'");
+	assert_int_equal(cfg.vifs[0].model, VM_VIF_RTL8139C);
 	expect_ok("'script=%s, bridge=br1'", script);
 	assert_int_equal(cfg.vifs[0].backend, VM_VIF_TAP);
 	assert_string_equal(cfg.vifs[0].script, script);
@@ -413,8 +416,9 @@ static void other_errors(void **state)
 			 "available yet: use model=rtl8139 (the default)");
 	expect_vif_error("model=virtio-net", "model=virtio-net: virtio-net is "
 			 "not available yet: use model=rtl8139 (the default)");
-	expect_vif_error("model=ne2k_pci", "unknown model 'ne2k_pci' (rtl8139; "
-			 "e1000 and virtio not yet)");
+	expect_vif_error("model=ne2k_pci", "unknown model 'ne2k_pci' (rtl8139, "
+			 "or rtl8139c for a plain 8139C; e1000 and virtio not "
+			 "yet)");
 	expect_vif_error("type=vif", "type=vif: a Xen PV interface; an HVM "
 			 "guest here gets the emulated NIC (type=ioemu) or user "
 			 "mode (type=user)");
