@@ -333,10 +333,9 @@ static int user_send(struct net_backend *be, const struct iovec *iov,
 
 static void user_rx_ready(struct net_backend *be)
 {
-	struct user_net *u = of(be);
-
-	if (netq_count(&u->rx))
-		wake(u);
+	/* Always: the thread may have been told "no room" and not yet
+	 * queued the frame it keeps (it does so outside the lock). */
+	wake(of(be));
 }
 
 static void user_destroy(struct net_backend *be)

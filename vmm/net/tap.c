@@ -364,10 +364,9 @@ static int tap_send(struct net_backend *be, const struct iovec *iov,
 
 static void tap_rx_ready(struct net_backend *be)
 {
-	struct tap_net *t = of(be);
-
-	if (t->rx_len)
-		wake(t);
+	/* Always: the thread may have been told "no room" and not yet
+	 * marked the frame it keeps (it does so outside the lock). */
+	wake(of(be));
 }
 
 static void tap_destroy(struct net_backend *be)
