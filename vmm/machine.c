@@ -706,6 +706,12 @@ static void destroy_network(struct machine *m)
 		}
 		if (d->nic[i])
 			rtl8139_destroy(d->nic[i]);
+		/* frames lost on the way, worth a line when there were any */
+		if (d->net[i] && (d->net[i]->rx_dropped || d->net[i]->tx_dropped))
+			fprintf(stderr, "vmm: vif %u (%s): %llu frames to the guest "
+				"dropped, %llu from it\n", i, d->net[i]->ops->kind,
+				(unsigned long long)d->net[i]->rx_dropped,
+				(unsigned long long)d->net[i]->tx_dropped);
 		if (d->net[i])
 			net_backend_destroy(d->net[i]);
 		d->nic[i] = NULL;
