@@ -177,6 +177,8 @@ enum {
 #define TXD_UDPCS	0x00020000u
 #define TXD_TCPCS	0x00010000u
 #define TXD_SIZE	0x0000ffffu
+#define TXD_MSS_SHIFT	16
+#define TXD_MSS_MAX	0x7ff	/* 11 bits, as 8139cp's MSSMask */
 #define TXD_TAGC	0x00020000u	/* dword 1 */
 /* Tx status bits */
 #define TXD_TES		0x00800000u
@@ -258,6 +260,7 @@ struct rtl8139 {
 
 	uint8_t rx_frame[RX_MAX_FRAME + FCS_LEN + 64];
 	uint8_t tx_frame[TSD_MAX_SIZE + ETH_MIN_FRAME];
+	uint8_t tso_segment[ETH_HLEN + VLAN_HLEN + 60 + 60 + TXD_MSS_MAX];
 };
 
 static const struct pci_device_info rtl8139_info;
@@ -934,20 +937,77 @@ static uint32_t tsad_summary(const struct rtl8139 *nic)
 	return v;
 }
 
+/*
+ * Large send (TxDesc LGSEN, the MSS in bits 26-16): a TCP/IPv4 frame cut
+ * into MSS-sized segments, each with its own IP total length and ID, TCP
+ * sequence number, FIN/PSH only on the last, CWR only on the first, and
+ * both checksums. What cannot be cut (not TCP/IPv4, MSS 0) goes out as is.
+ */
+static bool tso_send(struct rtl8139 *nic, uint8_t *frame, size_t len, unsigned mss,
+		     const uint8_t *tci)
+{
+	struct ipv4_frame f;
+	size_t l3, thl, hdr, payload;
+	uint8_t *seg = nic->tso_segment;
+	uint16_t id;
+	uint32_t seq;
+
+	if (!mss || !parse_ipv4(frame, len, &f) || f.proto != 6 || f.fragment ||
+	    f.l4_len < 20)
+		return false;
+	l3 = (size_t)(f.ip - frame);
+	thl = (size_t)(f.ip[f.ihl + 12] >> 4) * 4;
+	if (thl < 20 || thl > f.l4_len)
+		return false;
+	hdr = l3 + f.ihl + thl;
+	payload = f.l4_len - thl;
+	id = be16(f.ip + 4);
+	seq = (uint32_t)be16(f.ip + f.ihl + 4) << 16 | be16(f.ip + f.ihl + 6);
+	for (size_t off = 0, n = 0; off < payload || (!payload && !n); off += mss, n++) {
+		size_t chunk = payload - off < mss ? payload - off : mss;
+		uint8_t *ip = seg + l3, *tcp = ip + f.ihl;
+		size_t total = f.ihl + thl + chunk;
+		uint32_t s = seq + (uint32_t)off;
+		uint16_t i = (uint16_t)(id + n);
+
+		memcpy(seg, frame, hdr);
+		memcpy(seg + hdr, frame + hdr + off, chunk);
+		ip[2] = (uint8_t)(total >> 8);
+		ip[3] = (uint8_t)total;
+		ip[4] = (uint8_t)(i >> 8);
+		ip[5] = (uint8_t)i;
+		tcp[4] = (uint8_t)(s >> 24);
+		tcp[5] = (uint8_t)(s >> 16);
+		tcp[6] = (uint8_t)(s >> 8);
+		tcp[7] = (uint8_t)s;
+		if (off + chunk < payload)
+			tcp[13] &= (uint8_t)~0x09;	/* FIN, PSH */
+		if (n)
+			tcp[13] &= (uint8_t)~0x80;	/* CWR */
+		tx_checksum(seg, hdr + chunk, TXD_IPCS | TXD_TCPCS);
+		send_frame(nic, seg, hdr + chunk, tci);
+		if (!payload)
+			break;
+	}
+	return true;
+}
+
 /* A C+ frame gathered: offloads, VLAN tag, out. */
 static void cp_tx_finish(struct rtl8139 *nic, struct cp_tx_queue *q, uint32_t dw0,
 			 uint32_t dw1)
 {
 	uint8_t tci[2] = { (uint8_t)dw1, (uint8_t)(dw1 >> 8) };
+	const uint8_t *tag = (dw1 & TXD_TAGC) ? tci : NULL;
 
+	nic->tally.tx_ok++;
 	if (dw0 & TXD_LGSEN) {
-		/* Large send: not offered (8139cp leaves TSO off unless told);
-		 * the checksum bits then hold the MSS: no checksums. */
+		/* The checksum bits hold the MSS here. */
+		if (tso_send(nic, q->buf, q->len, (dw0 >> TXD_MSS_SHIFT) & TXD_MSS_MAX, tag))
+			return;
 	} else if (dw0 & (TXD_IPCS | TXD_TCPCS | TXD_UDPCS)) {
 		tx_checksum(q->buf, q->len, dw0);
 	}
-	send_frame(nic, q->buf, q->len, (dw1 & TXD_TAGC) ? tci : NULL);
-	nic->tally.tx_ok++;
+	send_frame(nic, q->buf, q->len, tag);
 }
 
 /* C+ transmit (TPPoll): the descriptors the driver owns to the NIC, from

@@ -844,6 +844,33 @@ static void cplus_tx_checksum_offload(void **state)
 	assert_int_equal(r16(f, ISR) & TDU, TDU);
 }
 
+static void cplus_tx_large_send(void **state)
+{
+	struct fixture *f = *state;
+	static uint8_t frame[3100];
+	size_t len = make_ip_frame(frame, 6, 2500);	/* PSH | ACK */
+
+	start_cplus(f, 4, 1536, 0x0003);
+	memcpy(ram(f, CP_BUFS), frame, len);
+	/* LGSEN with MSS 1000: three segments. */
+	cp_tx_desc(f, 0, OWN | FS | LS | 0x08000000 | 1000u << 16 | (uint32_t)len, 0, CP_BUFS);
+	w8(f, TPPOLL, 0x40);
+	assert_int_equal(f->fb.sent, 3);
+	for (unsigned n = 0; n < 3; n++) {
+		const uint8_t *o = f->fb.frame[n];
+		size_t chunk = n < 2 ? 1000 : 500;
+		uint32_t seq = (uint32_t)o[38] << 24 | o[39] << 16 | o[40] << 8 | o[41];
+
+		assert_int_equal(f->fb.len[n], 54 + chunk);
+		assert_int_equal((o[16] << 8 | o[17]), 40 + chunk);	/* IP total */
+		assert_int_equal((o[18] << 8 | o[19]), 0x1234 + n);	/* IP ID */
+		assert_int_equal(seq, 0x01000000u + 1000 * n);
+		assert_int_equal(o[47], n < 2 ? 0x10 : 0x18);		/* PSH last */
+		assert_true(ip_checksums_valid(o, f->fb.len[n]));
+		assert_memory_equal(o + 54, frame + 54 + 1000 * n, chunk);
+	}
+}
+
 static void cplus_tx_ring_wraps_and_loops_are_bounded(void **state)
 {
 	struct fixture *f = *state;
@@ -1152,6 +1179,8 @@ static void fuzz_registers_and_rings(void **state)
 	static uint8_t frame[4200];
 	unsigned accepted = 0;
 
+	if (getenv("RTL8139_FUZZ_SEED"))
+		rng_state = strtoull(getenv("RTL8139_FUZZ_SEED"), NULL, 0) * 0x9e3779b97f4a7c15ull | 1;
 	/* Guest RAM full of noise, rings anywhere (often in RAM). */
 	for (size_t i = 0; i < RAM_SIZE; i += 8) {
 		uint64_t v = rnd();
@@ -1261,6 +1290,7 @@ int main(void)
 		T(isr_write_one_to_clear_and_intx),
 		T(mac_filter),
 		T(cplus_tx_checksum_offload),
+		T(cplus_tx_large_send),
 		T(cplus_tx_ring_wraps_and_loops_are_bounded),
 		T(cplus_rx_descriptors),
 		T(cplus_rx_stall_retries_without_register_writes),
