@@ -1056,6 +1056,44 @@ static void revision_8139c_has_no_cplus(void **state)
 	assert_int_equal(f->fb.sent, 1);
 }
 
+static void option_rom_in_the_rom_bar(void **state)
+{
+	struct fixture *f = *state;
+	static uint8_t rom[60000];
+	struct rtl8139_config cfg = { .rom = rom, .rom_size = sizeof(rom) };
+	struct rtl8139 *nic;
+	char err[128];
+
+	memset(rom, 0x11, sizeof(rom));
+	rom[0] = 0x55;
+	rom[1] = 0xaa;
+	rom[sizeof(rom) - 1] = 0x77;
+	memcpy(cfg.mac, MAC, 6);
+	nic = rtl8139_create(f->pci, SLOT + 1, &f->ram.mem, &cfg, err, sizeof(err));
+	assert_non_null(nic);
+	cfg1_write(f->ports, SLOT + 1, 0, PCI_ROM_ADDRESS, 4, 0xffffffff);
+	assert_int_equal(cfg1_read(f->ports, SLOT + 1, 0, PCI_ROM_ADDRESS, 4) & ~0x7ffu,
+			 0xffff0000u);	/* 64K */
+	cfg1_write(f->ports, SLOT + 1, 0, PCI_ROM_ADDRESS, 4, 0xfeb00000u | PCI_ROM_ENABLE);
+	cfg1_write(f->ports, SLOT + 1, 0, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+	assert_int_equal(bus_read(f->mem, 0xfeb00000u, 2), 0xaa55);
+	assert_int_equal(bus_read(f->mem, 0xfeb00000u + sizeof(rom) - 1, 1), 0x77);
+	assert_int_equal(bus_read(f->mem, 0xfeb00000u + sizeof(rom), 1), 0);
+	/* CONFIG0 BS2-0 tells the boot ROM size: 64K = 100b. */
+	cfg1_write(f->ports, SLOT + 1, 0, PCI_BASE_ADDRESS_0, 4, IOBASE + 0x100);
+	assert_int_equal(port_in8(f->ports, IOBASE + 0x100 + CONFIG0) & 7, 4);
+	assert_int_equal(r8(f, CONFIG0) & 7, 0);	/* the first NIC has none */
+	rtl8139_destroy(nic);
+	/* A bad size is a clear error. */
+	cfg.rom_size = 0;
+	assert_null(rtl8139_create(f->pci, SLOT + 1, &f->ram.mem, &cfg, err, sizeof(err)));
+	assert_non_null(strstr(err, "ROM"));
+	/* The slot taken too. */
+	cfg.rom = NULL;
+	assert_null(rtl8139_create(f->pci, SLOT, &f->ram.mem, &cfg, err, sizeof(err)));
+	assert_non_null(strstr(err, "slot"));
+}
+
 /* ---- PHY, timer ---- */
 
 static void mii_link_status(void **state)
@@ -1297,6 +1335,7 @@ int main(void)
 		T(cplus_rx_spread_checksum_and_vlan),
 		T(cplus_tally_dump),
 		T(revision_8139c_has_no_cplus),
+		T(option_rom_in_the_rom_bar),
 		T(mii_link_status),
 		T(timer_interrupt),
 		T(hostile_rings),
