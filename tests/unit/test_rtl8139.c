@@ -1280,7 +1280,27 @@ static void fuzz_registers_and_rings(void **state)
 			break;
 		}
 		case 14:
-			fake_timers_advance(&f->timers, &f->clock, v % 5000000);
+			if (v & 1) {
+				fake_timers_advance(&f->timers, &f->clock, v % 5000000);
+				break;
+			}
+			/* An IPv4 frame with hostile header fields through the
+			 * C+ offloads (TSO included) and the RX checksums. */
+			{
+				size_t len = make_ip_frame(frame, (v & 2) ? 6 : 17, (v >> 8) % 3000);
+				uint32_t dw0 = OWN | FS | LS | (uint32_t)len |
+					       ((uint32_t)(v >> 20) & 0x0fff0000u);
+				uint8_t *ip = frame + 14;
+
+				for (int k = 0; k < 3; k++)
+					ip[rnd() % 60] = (uint8_t)rnd();
+				start_cplus(f, 4, (uint32_t)(v >> 4) & 0x1fff, 0x0063);
+				memcpy(ram(f, CP_BUFS + 0x4000), frame, len);
+				cp_tx_desc(f, 0, dw0, (uint32_t)(v >> 32) & 0x3ffff, CP_BUFS + 0x4000);
+				w8(f, TPPOLL, 0x40);
+				memcpy(frame, MAC, 6);
+				accepted += deliver(f, frame, len) != 0;
+			}
 			break;
 		default:
 			if ((v & 0xff) == 0) {
