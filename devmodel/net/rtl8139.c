@@ -12,6 +12,7 @@
 #include "devmodel/net/rtl8139.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,7 +265,6 @@ struct rtl8139 {
 };
 
 static const struct pci_device_info rtl8139_info;
-static void cp_tx_poll(struct rtl8139 *nic, struct cp_tx_queue *q);
 static size_t receive_frame(struct rtl8139 *nic, const uint8_t *frame, size_t len);
 
 /* ---- small helpers ---- */
@@ -333,11 +333,10 @@ static void isr_set(struct rtl8139 *nic, uint16_t bits)
 /* ---- CRC-32 (IEEE 802.3 FCS; reflected, slicing by 4) ---- */
 
 static uint32_t crc_table[4][256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
 
-static void crc_init(void)
+static void crc_build(void)
 {
-	if (crc_table[0][1])
-		return;
 	for (uint32_t i = 0; i < 256; i++) {
 		uint32_t c = i;
 
@@ -349,6 +348,11 @@ static void crc_init(void)
 		for (int t = 1; t < 4; t++)
 			crc_table[t][i] = crc_table[0][crc_table[t - 1][i] & 0xff] ^
 					  (crc_table[t - 1][i] >> 8);
+}
+
+static void crc_init(void)
+{
+	pthread_once(&crc_once, crc_build);
 }
 
 /* The FCS of a frame: as the wire carries it, least significant byte
