@@ -10,7 +10,8 @@
  *   the 93C46 EEPROM (eeprom93c46.h) with the MAC at words 7..9;
  *   the classic receive ring (RBSTART/CAPR/CBR) and four transmit
  *   descriptors (TSD0-3/TSAD0-3), C+ descriptor rings (TNPDS/THPDS/RDSAR)
- *   with IPv4/TCP/UDP checksum offload and VLAN tag insertion/removal.
+ *   with IPv4/TCP/UDP checksum offload (transmit and receive), TCP large
+ *   send (LGSEN, 8139cp turns TSO on) and VLAN tag insertion/removal.
  * Frames come and go through a net backend (net.h). Everything runs under
  * the device-model lock; receive() is called with it held.
  */
