@@ -749,6 +749,20 @@ bus_error:
 	return 0;
 }
 
+/* The tally's per-address-type counters ("DTCCR": RxOkPhy/Brd/Mul). */
+static size_t count_rx(struct rtl8139 *nic, uint16_t status, size_t taken)
+{
+	if (taken) {
+		if (status & RXH_PAM)
+			nic->tally.rx_ok_phy++;
+		else if (status & RXH_BAR)
+			nic->tally.rx_ok_brd++;
+		else if (status & RXH_MAR)
+			nic->tally.rx_ok_mul++;
+	}
+	return taken;
+}
+
 /* A frame (no FCS) from the wire or from loopback. */
 static size_t receive_frame(struct rtl8139 *nic, const uint8_t *in, size_t len)
 {
@@ -794,7 +808,8 @@ static size_t receive_frame(struct rtl8139 *nic, const uint8_t *in, size_t len)
 
 	if (!cp_rx_mode(nic)) {
 		put32(frame + len, fcs);
-		return rx_classic(nic, frame, len + FCS_LEN, status) ? taken : 0;
+		return count_rx(nic, status, rx_classic(nic, frame, len + FCS_LEN, status)) ?
+		       taken : 0;
 	}
 	if (status & RXH_BAR)
 		cp_status |= RXD_BAR;
@@ -817,7 +832,8 @@ static size_t receive_frame(struct rtl8139 *nic, const uint8_t *in, size_t len)
 		}
 	}
 	put32(frame + len, fcs);
-	return rx_cplus(nic, frame, len + FCS_LEN, cp_status, vlan) ? taken : 0;
+	return count_rx(nic, status, rx_cplus(nic, frame, len + FCS_LEN, cp_status, vlan)) ?
+	       taken : 0;
 }
 
 static size_t nic_receive(void *opaque, const struct iovec *iov, int iovcnt)

@@ -1036,6 +1036,8 @@ static void cplus_tally_dump(void **state)
 	assert_int_equal(ram32(f, 0x150000), 1);	/* TxOk */
 	assert_int_equal(ram32(f, 0x150008), 2);	/* RxOk */
 	assert_int_equal(ram32(f, 0x150010), 0);	/* TxERR */
+	assert_int_equal(ram32(f, 0x150028), 2);	/* RxOkPhy */
+	assert_int_equal(ram32(f, 0x150030), 0);	/* RxOkBrd */
 }
 
 static void revision_8139c_has_no_cplus(void **state)
