@@ -1063,10 +1063,10 @@ static void cp_tx_poll(struct rtl8139 *nic, struct cp_tx_queue *q)
 			q->len = 0;
 			q->bad = false;
 		}
-		src = dma(nic, buf, size);
+		src = size ? dma(nic, buf, size) : q->buf;
 		if (!src || q->len + size > CP_TX_MAX) {
 			q->bad = true;	/* outside RAM, or longer than 64K */
-		} else {
+		} else if (size) {
 			memcpy(q->buf + q->len, src, size);
 			q->len += size;
 		}
