@@ -336,6 +336,16 @@ static void start_classic(struct fixture *f, uint32_t rcr)
 	w16(f, IMR, 0xe07f);
 }
 
+/* xorshift64*: fixed seed, reproducible. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dull;
+}
+
 /* ---- identity and reset ---- */
 
 static void pci_identity_and_bars(void **state)
@@ -1152,6 +1162,192 @@ static void timer_interrupt(void **state)
 	assert_null(f->timers.head);
 }
 
+
+/* ---- the drivers' own loops, many frames ---- */
+
+struct expected {
+	uint8_t frame[1514];
+	size_t len;
+};
+
+static size_t random_frame(uint8_t *buf, uint64_t r)
+{
+	size_t len = 14 + (size_t)(r % 1501);
+
+	memset(buf, 0, 1514);	/* what the NIC pads runts with */
+	make_frame(buf, (r >> 16) & 1 ? MAC : BCAST, len, (uint8_t)(r >> 8));
+	return len;
+}
+
+/* 8139too's rtl8139_rx(): 32K ring with WRAP (RX_BUF_IDX 2), cur_rx
+ * growing without bound, CAPR = cur_rx - 16 as a u16. */
+static unsigned linux_8139too_rx(struct fixture *f, unsigned *cur_rx,
+				 struct expected *q, unsigned *head, unsigned tail)
+{
+	unsigned got = 0;
+
+	while (!(r8(f, CR) & 0x01)) {
+		uint32_t off = *cur_rx % 32768;
+		uint32_t status = ram32(f, RX_RING + off);
+		uint32_t rx_size = status >> 16;
+		struct expected *e = &q[*head % 64];
+		size_t padded = e->len < 60 ? 60 : e->len;
+
+		assert_true(*head != tail);
+		assert_int_equal(status & 1, 1);
+		assert_int_equal(rx_size, padded + 4);
+		assert_memory_equal(ram(f, RX_RING + off + 4), e->frame, e->len);
+		assert_int_equal(ram32(f, RX_RING + off + 4 + (uint32_t)padded),
+				 ref_fcs(e->frame, padded));
+		(*head)++;
+		got++;
+		*cur_rx = (*cur_rx + rx_size + 4 + 3) & ~3u;
+		w16(f, CAPR, (uint16_t)(*cur_rx - 16));
+		w16(f, ISR, ROK | RXOVW | FOVW);
+	}
+	return got;
+}
+
+static void linux_8139too_receives_thousands(void **state)
+{
+	struct fixture *f = *state;
+	static struct expected q[64];
+	unsigned head = 0, tail = 0, cur_rx = 0, received = 0, stalls = 0;
+
+	start_classic(f, 0x0000e78a | 2 << 11);	/* 32K, WRAP */
+	for (unsigned n = 0; n < 5000; n++) {
+		uint64_t r = rnd();
+		struct expected *e = &q[tail % 64];
+
+		e->len = random_frame(e->frame, r);
+		if (tail - head == 63) {
+			received += linux_8139too_rx(f, &cur_rx, q, &head, tail);
+			assert_int_equal(deliver(f, e->frame, e->len), e->len);
+		} else if (!deliver(f, e->frame, e->len)) {
+			unsigned ready = f->fb.rx_ready;
+
+			/* The ring was full: the driver's CAPR write wakes us. */
+			stalls++;
+			received += linux_8139too_rx(f, &cur_rx, q, &head, tail);
+			assert_int_equal(f->fb.rx_ready, ready + 1);
+			assert_int_equal(deliver(f, e->frame, e->len), e->len);
+		}
+		tail++;
+		if (r % 53 == 0)
+			received += linux_8139too_rx(f, &cur_rx, q, &head, tail);
+	}
+	received += linux_8139too_rx(f, &cur_rx, q, &head, tail);
+	assert_int_equal(received, 5000);
+	assert_int_equal(r32(f, MPC), 0);
+	assert_true(stalls > 20);
+	assert_true(cur_rx > 32768 * 10);	/* wrapped many times */
+}
+
+/* 8139cp's cp_rx_poll(): 64 descriptors of 1536, EOR on the last, refill
+ * with OWN, ISR written first and IMR at the end. */
+static unsigned linux_8139cp_rx(struct fixture *f, unsigned *rx_tail,
+				struct expected *q, unsigned *head, unsigned tail)
+{
+	unsigned got = 0;
+
+	w16(f, ISR, ROK | RER | RXOVW | FOVW);
+	for (;;) {
+		uint32_t d = CP_RX_RING + 16 * *rx_tail;
+		uint32_t status = ram32(f, d);
+		struct expected *e = &q[*head % 128];
+		size_t padded = e->len < 60 ? 60 : e->len;
+
+		if (status & OWN)
+			break;
+		assert_true(*head != tail);
+		assert_int_equal(status & (FS | LS), FS | LS);
+		assert_int_equal((status & 0x1fff) - 4, padded);
+		assert_memory_equal(ram(f, CP_BUFS + 0x800 * *rx_tail), e->frame, e->len);
+		(*head)++;
+		got++;
+		ram_put32(f, d + 4, 0);
+		ram_put32(f, d, OWN | (*rx_tail == 63 ? EOR : 0) | 1536);
+		*rx_tail = (*rx_tail + 1) & 63;
+	}
+	w16(f, IMR, 0x80ff);
+	return got;
+}
+
+static void linux_8139cp_receives_thousands(void **state)
+{
+	struct fixture *f = *state;
+	static struct expected q[128];
+	unsigned head = 0, tail = 0, rx_tail = 0, received = 0, stalls = 0;
+
+	start_cplus(f, 64, 1536, 0x0003 | 0x0008 | 0x0020);
+	for (unsigned n = 0; n < 5000; n++) {
+		uint64_t r = rnd();
+		struct expected *e = &q[tail % 128];
+
+		e->len = random_frame(e->frame, r);
+		if (tail - head == 127) {
+			received += linux_8139cp_rx(f, &rx_tail, q, &head, tail);
+			assert_int_equal(deliver(f, e->frame, e->len), e->len);
+		} else if (!deliver(f, e->frame, e->len)) {
+			unsigned ready = f->fb.rx_ready;
+
+			/* No descriptor: the driver's ISR/IMR writes wake us. */
+			stalls++;
+			received += linux_8139cp_rx(f, &rx_tail, q, &head, tail);
+			assert_true(f->fb.rx_ready > ready);
+			assert_int_equal(deliver(f, e->frame, e->len), e->len);
+		}
+		tail++;
+		if (r % 97 == 0)
+			received += linux_8139cp_rx(f, &rx_tail, q, &head, tail);
+	}
+	received += linux_8139cp_rx(f, &rx_tail, q, &head, tail);
+	assert_int_equal(received, 5000);
+	assert_int_equal(r32(f, MPC), 0);
+	assert_true(stalls > 20);
+}
+
+/* 8139cp's cp_start_xmit(): a frame in 1-4 fragments, the first
+ * descriptor handed over last, EOR at 63, TxPoll; cp_tx() reclaims. */
+static void linux_8139cp_transmits_thousands(void **state)
+{
+	struct fixture *f = *state;
+	static uint8_t frame[1514];
+	unsigned head = 0;
+
+	start_cplus(f, 4, 1536, 0x0003);
+	for (unsigned n = 0; n < 3000; n++) {
+		uint64_t r = rnd();
+		size_t len = random_frame(frame, r);
+		unsigned frags = 1 + (unsigned)(r >> 40) % 4, first = head;
+		size_t off = 0, piece = len / frags;
+
+		if (len < 60)
+			len = 60;	/* eth_skb_pad: random_frame zeroed the rest */
+		for (unsigned i = 0; i < frags; i++) {
+			size_t l = i == frags - 1 ? len - off : piece;
+			uint32_t buf = CP_BUFS + 0x800 * head;
+			uint32_t ctl = OWN | (head == 63 ? EOR : 0) | (uint32_t)l |
+				       (i == 0 ? FS : 0) | (i == frags - 1 ? LS : 0);
+
+			memcpy(ram(f, buf), frame + off, l);
+			off += l;
+			if (i == 0)
+				ctl &= ~OWN;	/* given last */
+			cp_tx_desc(f, head, ctl, 0, buf);
+			head = (head + 1) & 63;
+		}
+		ram_put32(f, CP_TX_RING + 16 * first, ram32(f, CP_TX_RING + 16 * first) | OWN);
+		w8(f, TPPOLL, 0x40);
+		assert_int_equal(f->fb.sent, n + 1);
+		assert_int_equal(f->fb.len[n % MAX_SENT], len);
+		assert_memory_equal(f->fb.frame[n % MAX_SENT], frame, len);
+		for (unsigned i = 0, d = first; i < frags; i++, d = (d + 1) & 63)
+			assert_int_equal(ram32(f, CP_TX_RING + 16 * d) & (OWN | 0x00800000), 0);
+		w16(f, ISR, TOK | TDU);
+	}
+}
+
 /* ---- hostile programming ---- */
 
 static void hostile_rings(void **state)
@@ -1202,15 +1398,6 @@ static void hostile_rings(void **state)
 	assert_int_equal(ram32(f, CP_RX_RING) & OWN, OWN);
 }
 
-/* xorshift64*: fixed seed, reproducible. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
 
 static void fuzz_registers_and_rings(void **state)
 {
@@ -1360,6 +1547,9 @@ int main(void)
 		T(option_rom_in_the_rom_bar),
 		T(mii_link_status),
 		T(timer_interrupt),
+		T(linux_8139too_receives_thousands),
+		T(linux_8139cp_receives_thousands),
+		T(linux_8139cp_transmits_thousands),
 		T(hostile_rings),
 		T(fuzz_registers_and_rings),
 	};
