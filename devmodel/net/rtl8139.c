@@ -148,6 +148,7 @@ enum {
 #define ANER_LP_NWAY	0x0001
 #define CSCR_DEFAULT	0x0340	/* LD, HEART_BIT, F_LINK_100 */
 #define CSCR_CON_STATUS	0x0008
+#define CSCR_LINK_CHANGE 0x0800	/* 8139too's CSCR_LinkChangeBit */
 
 /* CPCR (C+ command) */
 #define CPCR_CPTX	0x0001
@@ -257,6 +258,8 @@ struct rtl8139 {
 	unsigned cp_rx_next;
 	struct cp_tx_queue cp_tx[2];	/* normal, high priority */
 	bool rx_stalled;		/* told the backend no: wake it on room */
+	bool link_seen;			/* the carrier as last reported */
+	bool link_changed;		/* CSCR's link change bit */
 	struct tally tally;
 
 	uint8_t rx_frame[RX_MAX_FRAME + FCS_LEN + 64];
@@ -303,6 +306,20 @@ static bool has_cplus(const struct rtl8139 *nic)
 static bool link_up(const struct rtl8139 *nic)
 {
 	return !nic->backend || net_backend_link_up(nic->backend);
+}
+
+/* The backend's carrier changed since we last looked: ISR PUN/LinkChg
+ * ("ISR bit 5: packet underrun / link change") and CSCR's change bit. */
+static void check_link(struct rtl8139 *nic)
+{
+	bool up = link_up(nic);
+
+	if (up == nic->link_seen)
+		return;
+	nic->link_seen = up;
+	nic->link_changed = true;
+	nic->isr |= INT_PUN;
+	pci_set_irq(&nic->pci, (nic->isr & nic->imr) != 0);
 }
 
 static uint64_t now_ns(const struct rtl8139 *nic)
@@ -1204,6 +1221,8 @@ static void hard_reset(struct rtl8139 *nic)
 	put16(&nic->regs[REG_ANAR], ANAR_DEFAULT);
 	put16(&nic->regs[REG_CSCR], CSCR_DEFAULT);
 	nic->mpc = 0;
+	nic->link_seen = link_up(nic);
+	nic->link_changed = false;
 	nic->tctr_base = now_ns(nic);
 	eeprom93c46_set_pins(&nic->eeprom, false, false, false);
 	memset(&nic->tally, 0, sizeof(nic->tally));
@@ -1245,6 +1264,7 @@ static uint8_t reg_read_byte(struct rtl8139 *nic, unsigned off)
 	case REG_IMR ... REG_IMR + 1:
 		return byte_of(nic->imr, off, REG_IMR);
 	case REG_ISR ... REG_ISR + 1:
+		check_link(nic);
 		return byte_of(nic->isr, off, REG_ISR);
 	case REG_TCTR ... REG_TCTR + 3:
 		return byte_of((uint32_t)tctr_ticks(nic), off, REG_TCTR);
@@ -1272,6 +1292,9 @@ static uint8_t reg_read_byte(struct rtl8139 *nic, unsigned off)
 	case REG_CSCR:
 		return (uint8_t)((nic->regs[REG_CSCR] & ~CSCR_CON_STATUS) |
 				 (up ? CSCR_CON_STATUS : 0));
+	case REG_CSCR + 1:
+		return (uint8_t)((nic->regs[REG_CSCR + 1] & ~(CSCR_LINK_CHANGE >> 8)) |
+				 (nic->link_changed ? CSCR_LINK_CHANGE >> 8 : 0));
 	case REG_TPPOLL:
 		return 0;
 	case REG_CPCR ... REG_ETTHR:
@@ -1378,6 +1401,8 @@ static void reg_write_byte(struct rtl8139 *nic, unsigned off, uint8_t v, unsigne
 	case REG_ISR + 1:
 		/* "Writing 1 to any bit in the ISR will reset that bit." */
 		nic->isr &= (uint16_t)~((unsigned)v << (8 * (off - REG_ISR)));
+		if (!(nic->isr & INT_PUN))
+			nic->link_changed = false;
 		*act |= ACT_IRQ | ACT_RX_KICK;
 		return;
 	case REG_TCR ... REG_TCR + 3: {
@@ -1555,6 +1580,11 @@ static const struct io_ops rom_ops = { .read = rom_read, .write = rom_write };
 struct pci_device *rtl8139_pci(struct rtl8139 *nic)
 {
 	return &nic->pci;
+}
+
+void rtl8139_link_changed(struct rtl8139 *nic)
+{
+	check_link(nic);
 }
 
 void rtl8139_destroy(struct rtl8139 *nic)

@@ -59,6 +59,11 @@ struct rtl8139 *rtl8139_create(struct pci_bus *bus, unsigned slot,
 /* Detaches from the backend (the backend stays the caller's). */
 void rtl8139_destroy(struct rtl8139 *nic);
 
+/* The backend's net_backend_link_up() changed: the NIC raises its link
+ * change interrupt (it also notices by itself when the guest reads ISR).
+ * Under the device-model lock. */
+void rtl8139_link_changed(struct rtl8139 *nic);
+
 /* For tests: the PCI function. */
 struct pci_device *rtl8139_pci(struct rtl8139 *nic);
 

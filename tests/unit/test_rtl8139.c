@@ -1124,6 +1124,22 @@ static void mii_link_status(void **state)
 	assert_int_equal(r16(f, CSCR) & 0x0008, 0);
 	f->fb.be.link_up = true;
 	assert_int_equal(r8(f, MSR) & 0x04, 0);
+	/* A carrier change: LinkChg (ISR bit 5) and CSCR's change bit,
+	 * pushed by the machine or seen at the next ISR read. */
+	w16(f, IMR, 0x0020);
+	f->fb.be.link_up = false;
+	rtl8139_link_changed(f->nic);
+	assert_int_equal(intx(f), 1);
+	assert_int_equal(r16(f, ISR), 0x0020);
+	assert_int_equal(r16(f, CSCR) & 0x0800, 0x0800);
+	w16(f, ISR, 0x0020);
+	assert_int_equal(intx(f), 0);
+	assert_int_equal(r16(f, CSCR) & 0x0800, 0);
+	f->fb.be.link_up = true;
+	assert_int_equal(r16(f, ISR), 0x0020);	/* noticed on the read */
+	assert_int_equal(intx(f), 1);
+	w16(f, ISR, 0x0020);
+	assert_int_equal(r16(f, ISR), 0);
 	/* BMCR reset is self-clearing; speed bits want the write enable. */
 	w16(f, BMCR, 0x0000);
 	assert_int_equal(r16(f, BMCR), 0x3100);
