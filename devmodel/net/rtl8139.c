@@ -12,6 +12,7 @@
 #include "devmodel/net/rtl8139.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,7 @@ enum {
 #define ANER_LP_NWAY	0x0001
 #define CSCR_DEFAULT	0x0340	/* LD, HEART_BIT, F_LINK_100 */
 #define CSCR_CON_STATUS	0x0008
+#define CSCR_LINK_CHANGE 0x0800	/* 8139too's CSCR_LinkChangeBit */
 
 /* CPCR (C+ command) */
 #define CPCR_CPTX	0x0001
@@ -177,6 +179,8 @@ enum {
 #define TXD_UDPCS	0x00020000u
 #define TXD_TCPCS	0x00010000u
 #define TXD_SIZE	0x0000ffffu
+#define TXD_MSS_SHIFT	16
+#define TXD_MSS_MAX	0x7ff	/* 11 bits, as 8139cp's MSSMask */
 #define TXD_TAGC	0x00020000u	/* dword 1 */
 /* Tx status bits */
 #define TXD_TES		0x00800000u
@@ -254,14 +258,16 @@ struct rtl8139 {
 	unsigned cp_rx_next;
 	struct cp_tx_queue cp_tx[2];	/* normal, high priority */
 	bool rx_stalled;		/* told the backend no: wake it on room */
+	bool link_seen;			/* the carrier as last reported */
+	bool link_changed;		/* CSCR's link change bit */
 	struct tally tally;
 
 	uint8_t rx_frame[RX_MAX_FRAME + FCS_LEN + 64];
 	uint8_t tx_frame[TSD_MAX_SIZE + ETH_MIN_FRAME];
+	uint8_t tso_segment[ETH_HLEN + VLAN_HLEN + 60 + 60 + TXD_MSS_MAX];
 };
 
 static const struct pci_device_info rtl8139_info;
-static void cp_tx_poll(struct rtl8139 *nic, struct cp_tx_queue *q);
 static size_t receive_frame(struct rtl8139 *nic, const uint8_t *frame, size_t len);
 
 /* ---- small helpers ---- */
@@ -302,6 +308,20 @@ static bool link_up(const struct rtl8139 *nic)
 	return !nic->backend || net_backend_link_up(nic->backend);
 }
 
+/* The backend's carrier changed since we last looked: ISR PUN/LinkChg
+ * ("ISR bit 5: packet underrun / link change") and CSCR's change bit. */
+static void check_link(struct rtl8139 *nic)
+{
+	bool up = link_up(nic);
+
+	if (up == nic->link_seen)
+		return;
+	nic->link_seen = up;
+	nic->link_changed = true;
+	nic->isr |= INT_PUN;
+	pci_set_irq(&nic->pci, (nic->isr & nic->imr) != 0);
+}
+
 static uint64_t now_ns(const struct rtl8139 *nic)
 {
 	return nic->timers ? dm_now(nic->timers) : 0;
@@ -330,11 +350,10 @@ static void isr_set(struct rtl8139 *nic, uint16_t bits)
 /* ---- CRC-32 (IEEE 802.3 FCS; reflected, slicing by 4) ---- */
 
 static uint32_t crc_table[4][256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
 
-static void crc_init(void)
+static void crc_build(void)
 {
-	if (crc_table[0][1])
-		return;
 	for (uint32_t i = 0; i < 256; i++) {
 		uint32_t c = i;
 
@@ -346,6 +365,11 @@ static void crc_init(void)
 		for (int t = 1; t < 4; t++)
 			crc_table[t][i] = crc_table[0][crc_table[t - 1][i] & 0xff] ^
 					  (crc_table[t - 1][i] >> 8);
+}
+
+static void crc_init(void)
+{
+	pthread_once(&crc_once, crc_build);
 }
 
 /* The FCS of a frame: as the wire carries it, least significant byte
@@ -742,6 +766,20 @@ bus_error:
 	return 0;
 }
 
+/* The tally's per-address-type counters ("DTCCR": RxOkPhy/Brd/Mul). */
+static size_t count_rx(struct rtl8139 *nic, uint16_t status, size_t taken)
+{
+	if (taken) {
+		if (status & RXH_PAM)
+			nic->tally.rx_ok_phy++;
+		else if (status & RXH_BAR)
+			nic->tally.rx_ok_brd++;
+		else if (status & RXH_MAR)
+			nic->tally.rx_ok_mul++;
+	}
+	return taken;
+}
+
 /* A frame (no FCS) from the wire or from loopback. */
 static size_t receive_frame(struct rtl8139 *nic, const uint8_t *in, size_t len)
 {
@@ -787,7 +825,8 @@ static size_t receive_frame(struct rtl8139 *nic, const uint8_t *in, size_t len)
 
 	if (!cp_rx_mode(nic)) {
 		put32(frame + len, fcs);
-		return rx_classic(nic, frame, len + FCS_LEN, status) ? taken : 0;
+		return count_rx(nic, status, rx_classic(nic, frame, len + FCS_LEN, status)) ?
+		       taken : 0;
 	}
 	if (status & RXH_BAR)
 		cp_status |= RXD_BAR;
@@ -810,7 +849,8 @@ static size_t receive_frame(struct rtl8139 *nic, const uint8_t *in, size_t len)
 		}
 	}
 	put32(frame + len, fcs);
-	return rx_cplus(nic, frame, len + FCS_LEN, cp_status, vlan) ? taken : 0;
+	return count_rx(nic, status, rx_cplus(nic, frame, len + FCS_LEN, cp_status, vlan)) ?
+	       taken : 0;
 }
 
 static size_t nic_receive(void *opaque, const struct iovec *iov, int iovcnt)
@@ -934,20 +974,77 @@ static uint32_t tsad_summary(const struct rtl8139 *nic)
 	return v;
 }
 
+/*
+ * Large send (TxDesc LGSEN, the MSS in bits 26-16): a TCP/IPv4 frame cut
+ * into MSS-sized segments, each with its own IP total length and ID, TCP
+ * sequence number, FIN/PSH only on the last, CWR only on the first, and
+ * both checksums. What cannot be cut (not TCP/IPv4, MSS 0) goes out as is.
+ */
+static bool tso_send(struct rtl8139 *nic, uint8_t *frame, size_t len, unsigned mss,
+		     const uint8_t *tci)
+{
+	struct ipv4_frame f;
+	size_t l3, thl, hdr, payload;
+	uint8_t *seg = nic->tso_segment;
+	uint16_t id;
+	uint32_t seq;
+
+	if (!mss || !parse_ipv4(frame, len, &f) || f.proto != 6 || f.fragment ||
+	    f.l4_len < 20)
+		return false;
+	l3 = (size_t)(f.ip - frame);
+	thl = (size_t)(f.ip[f.ihl + 12] >> 4) * 4;
+	if (thl < 20 || thl > f.l4_len)
+		return false;
+	hdr = l3 + f.ihl + thl;
+	payload = f.l4_len - thl;
+	id = be16(f.ip + 4);
+	seq = (uint32_t)be16(f.ip + f.ihl + 4) << 16 | be16(f.ip + f.ihl + 6);
+	for (size_t off = 0, n = 0; off < payload || (!payload && !n); off += mss, n++) {
+		size_t chunk = payload - off < mss ? payload - off : mss;
+		uint8_t *ip = seg + l3, *tcp = ip + f.ihl;
+		size_t total = f.ihl + thl + chunk;
+		uint32_t s = seq + (uint32_t)off;
+		uint16_t i = (uint16_t)(id + n);
+
+		memcpy(seg, frame, hdr);
+		memcpy(seg + hdr, frame + hdr + off, chunk);
+		ip[2] = (uint8_t)(total >> 8);
+		ip[3] = (uint8_t)total;
+		ip[4] = (uint8_t)(i >> 8);
+		ip[5] = (uint8_t)i;
+		tcp[4] = (uint8_t)(s >> 24);
+		tcp[5] = (uint8_t)(s >> 16);
+		tcp[6] = (uint8_t)(s >> 8);
+		tcp[7] = (uint8_t)s;
+		if (off + chunk < payload)
+			tcp[13] &= (uint8_t)~0x09;	/* FIN, PSH */
+		if (n)
+			tcp[13] &= (uint8_t)~0x80;	/* CWR */
+		tx_checksum(seg, hdr + chunk, TXD_IPCS | TXD_TCPCS);
+		send_frame(nic, seg, hdr + chunk, tci);
+		if (!payload)
+			break;
+	}
+	return true;
+}
+
 /* A C+ frame gathered: offloads, VLAN tag, out. */
 static void cp_tx_finish(struct rtl8139 *nic, struct cp_tx_queue *q, uint32_t dw0,
 			 uint32_t dw1)
 {
 	uint8_t tci[2] = { (uint8_t)dw1, (uint8_t)(dw1 >> 8) };
+	const uint8_t *tag = (dw1 & TXD_TAGC) ? tci : NULL;
 
+	nic->tally.tx_ok++;
 	if (dw0 & TXD_LGSEN) {
-		/* Large send: not offered (8139cp leaves TSO off unless told);
-		 * the checksum bits then hold the MSS: no checksums. */
+		/* The checksum bits hold the MSS here. */
+		if (tso_send(nic, q->buf, q->len, (dw0 >> TXD_MSS_SHIFT) & TXD_MSS_MAX, tag))
+			return;
 	} else if (dw0 & (TXD_IPCS | TXD_TCPCS | TXD_UDPCS)) {
 		tx_checksum(q->buf, q->len, dw0);
 	}
-	send_frame(nic, q->buf, q->len, (dw1 & TXD_TAGC) ? tci : NULL);
-	nic->tally.tx_ok++;
+	send_frame(nic, q->buf, q->len, tag);
 }
 
 /* C+ transmit (TPPoll): the descriptors the driver owns to the NIC, from
@@ -983,10 +1080,10 @@ static void cp_tx_poll(struct rtl8139 *nic, struct cp_tx_queue *q)
 			q->len = 0;
 			q->bad = false;
 		}
-		src = dma(nic, buf, size);
+		src = size ? dma(nic, buf, size) : q->buf;
 		if (!src || q->len + size > CP_TX_MAX) {
 			q->bad = true;	/* outside RAM, or longer than 64K */
-		} else {
+		} else if (size) {
 			memcpy(q->buf + q->len, src, size);
 			q->len += size;
 		}
@@ -1124,6 +1221,8 @@ static void hard_reset(struct rtl8139 *nic)
 	put16(&nic->regs[REG_ANAR], ANAR_DEFAULT);
 	put16(&nic->regs[REG_CSCR], CSCR_DEFAULT);
 	nic->mpc = 0;
+	nic->link_seen = link_up(nic);
+	nic->link_changed = false;
 	nic->tctr_base = now_ns(nic);
 	eeprom93c46_set_pins(&nic->eeprom, false, false, false);
 	memset(&nic->tally, 0, sizeof(nic->tally));
@@ -1165,6 +1264,7 @@ static uint8_t reg_read_byte(struct rtl8139 *nic, unsigned off)
 	case REG_IMR ... REG_IMR + 1:
 		return byte_of(nic->imr, off, REG_IMR);
 	case REG_ISR ... REG_ISR + 1:
+		check_link(nic);
 		return byte_of(nic->isr, off, REG_ISR);
 	case REG_TCTR ... REG_TCTR + 3:
 		return byte_of((uint32_t)tctr_ticks(nic), off, REG_TCTR);
@@ -1192,6 +1292,9 @@ static uint8_t reg_read_byte(struct rtl8139 *nic, unsigned off)
 	case REG_CSCR:
 		return (uint8_t)((nic->regs[REG_CSCR] & ~CSCR_CON_STATUS) |
 				 (up ? CSCR_CON_STATUS : 0));
+	case REG_CSCR + 1:
+		return (uint8_t)((nic->regs[REG_CSCR + 1] & ~(CSCR_LINK_CHANGE >> 8)) |
+				 (nic->link_changed ? CSCR_LINK_CHANGE >> 8 : 0));
 	case REG_TPPOLL:
 		return 0;
 	case REG_CPCR ... REG_ETTHR:
@@ -1298,6 +1401,8 @@ static void reg_write_byte(struct rtl8139 *nic, unsigned off, uint8_t v, unsigne
 	case REG_ISR + 1:
 		/* "Writing 1 to any bit in the ISR will reset that bit." */
 		nic->isr &= (uint16_t)~((unsigned)v << (8 * (off - REG_ISR)));
+		if (!(nic->isr & INT_PUN))
+			nic->link_changed = false;
 		*act |= ACT_IRQ | ACT_RX_KICK;
 		return;
 	case REG_TCR ... REG_TCR + 3: {
@@ -1475,6 +1580,11 @@ static const struct io_ops rom_ops = { .read = rom_read, .write = rom_write };
 struct pci_device *rtl8139_pci(struct rtl8139 *nic)
 {
 	return &nic->pci;
+}
+
+void rtl8139_link_changed(struct rtl8139 *nic)
+{
+	check_link(nic);
 }
 
 void rtl8139_destroy(struct rtl8139 *nic)

@@ -10,7 +10,8 @@
  *   the 93C46 EEPROM (eeprom93c46.h) with the MAC at words 7..9;
  *   the classic receive ring (RBSTART/CAPR/CBR) and four transmit
  *   descriptors (TSD0-3/TSAD0-3), C+ descriptor rings (TNPDS/THPDS/RDSAR)
- *   with IPv4/TCP/UDP checksum offload and VLAN tag insertion/removal.
+ *   with IPv4/TCP/UDP checksum offload (transmit and receive), TCP large
+ *   send (LGSEN, 8139cp turns TSO on) and VLAN tag insertion/removal.
  * Frames come and go through a net backend (net.h). Everything runs under
  * the device-model lock; receive() is called with it held.
  */
@@ -57,6 +58,11 @@ struct rtl8139 *rtl8139_create(struct pci_bus *bus, unsigned slot,
 			       size_t errlen);
 /* Detaches from the backend (the backend stays the caller's). */
 void rtl8139_destroy(struct rtl8139 *nic);
+
+/* The backend's net_backend_link_up() changed: the NIC raises its link
+ * change interrupt (it also notices by itself when the guest reads ISR).
+ * Under the device-model lock. */
+void rtl8139_link_changed(struct rtl8139 *nic);
 
 /* For tests: the PCI function. */
 struct pci_device *rtl8139_pci(struct rtl8139 *nic);
