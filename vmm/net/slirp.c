@@ -39,7 +39,9 @@
 #define USER_DHCP     0x0a00020fu   /* 10.0.2.15 */
 
 #define TX_QUEUE_FRAMES 256   /* the guest's frames waiting for the thread */
-#define RX_QUEUE_FRAMES 64    /* slirp's waiting for room in the NIC */
+#define RX_QUEUE_FRAMES 256   /* slirp's waiting for room in the NIC: a
+				* TCP window's worth (64K in MSS-sized
+				* frames is ~45) and then some */
 
 struct user_timer {
 	SlirpTimerCb cb;
@@ -58,6 +60,7 @@ struct user_net {
 	struct net_frameq tx, rx;
 	struct net_rate rate;
 	struct user_timer *timers;
+	uint64_t rx_queue_full;    /* of be.rx_dropped: no room to keep them */
 	/* the poll set slirp_pollfds_fill() builds, and ours */
 	struct pollfd *pfd;
 	unsigned npfd, cap_pfd;
@@ -90,6 +93,7 @@ static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
 		if (u->be.dm_lock)
 			pthread_mutex_lock(u->be.dm_lock);
 		u->be.rx_dropped++;     /* TCP retransmits; libslirp.h */
+		u->rx_queue_full++;
 		if (u->be.dm_lock)
 			pthread_mutex_unlock(u->be.dm_lock);
 	}
@@ -347,6 +351,10 @@ static void user_destroy(struct net_backend *be)
 		wake(u);
 		pthread_join(u->thread, NULL);
 	}
+	if (u->rx_queue_full)
+		fprintf(stderr, "vmm: user-mode network: %llu frames to the guest "
+			"dropped with the NIC full and the queue too\n",
+			(unsigned long long)u->rx_queue_full);
 	if (u->slirp)
 		slirp_cleanup(u->slirp);
 	while (u->timers)
