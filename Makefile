@@ -75,6 +75,7 @@ PKG_XKB := xkbcommon:libxkbcommon-dev
 PKG_SDL2 := sdl2:libsdl2-dev
 PKG_X11 := x11:libx11-dev
 PKG_JSON := json-c:libjson-c-dev
+PKG_SLIRP := slirp:libslirp-dev
 
 # Object files of sources: $(call objs,DIR,SOURCES).
 objs = $(foreach d,$(1),$(patsubst %.c,$(d)/%.o,$(patsubst %.S,$(d)/%.o,$(2))))
@@ -101,6 +102,7 @@ $(call objs,$(OBJ) $(TSAN_OBJ),vmm/console/sdl.c vmm/console/sdl_keys.c): CC_PKG
 $(OBJ)/tests/unit/test_keymap.o: CC_PKGS = $(PKG_XKB)
 $(call objs,$(OBJ) $(TSAN_OBJ),$(wildcard vmm/toolstack/*.c)): CC_PKGS = $(PKG_JSON)
 $(OBJ)/tests/unit/test_proto.o: CC_PKGS = $(PKG_JSON)
+$(call objs,$(OBJ) $(TSAN_OBJ),vmm/net/slirp.c): CC_PKGS = $(PKG_SLIRP)
 $(OBJ)/tests/unit/test_sdl_keys.o: CC_PKGS = $(PKG_SDL2)
 $(OBJ)/tests/display/vnc-client.o: CC_PKGS = $(PKG_VNCCLIENT) $(PKG_XKB)
 $(OBJ)/tests/display/sdl-harness.o: CC_PKGS = $(PKG_SDL2)
@@ -183,7 +185,7 @@ userspace: vmm/vmm $(TEST_PROGS) $(UNIT_TESTS)
 
 vmm/vmm: $(call objs,$(OBJ),$(VMM_OWN_SRCS)) $(DM_LIB)
 vmm/vmm: private LINK_LIBS = -pthread
-vmm/vmm: private LINK_PKGS = $(PKG_VNC) $(PKG_XKB) $(PKG_SDL2) $(PKG_JSON)
+vmm/vmm: private LINK_PKGS = $(PKG_VNC) $(PKG_XKB) $(PKG_SDL2) $(PKG_JSON) $(PKG_SLIRP)
 vmm/vmm:
 	$(link_recipe)
 
@@ -192,7 +194,7 @@ vmm/vmm:
 build/tsan/vmm: $(call objs,$(TSAN_OBJ),$(VMM_SRCS) $(DM_SRCS))
 build/tsan/vmm: private LINK_CFLAGS = $(TSAN_CFLAGS)
 build/tsan/vmm: private LINK_LIBS = -pthread
-build/tsan/vmm: private LINK_PKGS = $(PKG_VNC) $(PKG_XKB) $(PKG_SDL2) $(PKG_JSON)
+build/tsan/vmm: private LINK_PKGS = $(PKG_VNC) $(PKG_XKB) $(PKG_SDL2) $(PKG_JSON) $(PKG_SLIRP)
 build/tsan/vmm:
 	$(link_recipe)
 
@@ -212,6 +214,9 @@ tests/unit/test-acpi: $(OBJ)/vmm/acpi_dsdt.o
 # The control protocol (json-c) and the run directory's name rule.
 tests/unit/test-proto: $(OBJ)/vmm/toolstack/proto.o $(OBJ)/vmm/toolstack/rundir.o
 tests/unit/test-proto: private LINK_PKGS = $(PKG_JSON)
+# The user-mode network backend on real libslirp, with a fake NIC.
+tests/unit/test-net_user: $(OBJ)/vmm/net/slirp.o $(OBJ)/vmm/net/netq.o
+tests/unit/test-net_user: private LINK_PKGS = $(PKG_SLIRP)
 # The module's pure x86 code, compiled for userspace (build/obj/kmod/x86/).
 tests/unit/test-sregs: $(OBJ)/kmod/x86/sregs.o
 tests/unit/test-emulate: $(OBJ)/kmod/x86/emulate.o

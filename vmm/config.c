@@ -681,36 +681,6 @@ static int key_maxmem(struct apply *a, const struct setting *s)
 	return 0;
 }
 
-/*
- * vif = [ 'type=ioemu, bridge=xenbr0', ... ]: the list is read (so Xen's
- * own example files parse) and counted; the NIC itself is not there yet,
- * which config_check_monitor_support() says at create time. Each entry's
- * specification will be config_vif.c's, beside config_disk.c.
- */
-static int key_vif(struct apply *a, const struct setting *s)
-{
-	const struct value *v = &s->val;
-	size_t n = 1;
-
-	if (config_value_is_off(v))
-		return 0;
-	if (v->type == VAL_LIST) {
-		for (size_t i = 0; i < v->n_items; i++)
-			if (v->items[i].type != VAL_STRING)
-				return config_fail_at(a->err, a->errlen,
-					s->source, v->items[i].line, "%s: "
-					"expected 'k=v, k=v' strings in the "
-					"list", s->key);
-		n = v->n_items;
-	} else if (v->type != VAL_STRING) {
-		return config_want_type(a, s, VAL_LIST, " of interfaces");
-	}
-	a->cfg->nr_vifs = n;
-	config_where_prefix(a->cfg->where_vif, sizeof(a->cfg->where_vif),
-			    s->source, s->line);
-	return 0;
-}
-
 static int key_maxvcpus(struct apply *a, const struct setting *s)
 {
 	long long n;
@@ -762,7 +732,7 @@ static const struct key_handler key_handlers[] = {
 	{ "opengl", key_display_ignored },
 	{ "fullscreen", key_fullscreen },
 	{ "disk", config_key_disk },
-	{ "vif", key_vif },
+	{ "vif", config_key_vif },
 	{ "stdvga", key_stdvga },
 	{ "vga", key_vga },
 	{ "usb", key_not_yet },
@@ -928,7 +898,7 @@ static int check_config(struct apply *a, const char *source)
 				    "(ballooning); maxmem must equal memory "
 				    "(%" PRIu64 ")", cfg->memory_mib);
 	build_cmdline(a);
-	if (check_display(a, source))
+	if (config_vif_finish(a) || check_display(a, source))
 		return -1;
 	if (!cfg->bios)
 		config_set_string(&cfg->bios, bios_default);
@@ -991,10 +961,6 @@ int config_check_monitor_support(const struct vm_config *cfg, char *err,
 	    action_unsupported(cfg, "on_crash", cfg->on_crash,
 			       cfg->where_on_crash, err, errlen))
 		return -1;
-	if (cfg->nr_vifs)
-		return config_fail_at(err, errlen, cfg->where_vif, 0, "vif: "
-				      "network interfaces are not supported "
-				      "yet (vif = [ ] for none)");
 	return 0;
 }
 
@@ -1014,6 +980,8 @@ void config_free(struct vm_config *cfg)
 	free(cfg->display.keymap);
 	for (unsigned i = 0; i < cfg->nr_disks; i++)
 		free(cfg->disks[i].path);
+	for (unsigned i = 0; i < cfg->nr_vifs; i++)
+		config_vif_free(&cfg->vifs[i]);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -87,6 +87,59 @@ struct vm_display {
 	char where_sdl[64];      /* "FILE:LINE" of sdl = 1 */
 };
 
+/*
+ * One `vif = [ ... ]` entry (xl-network-configuration(5); xen-config.md):
+ * the NIC the guest sees and the host side it is wired to.
+ */
+#define VM_MAX_VIFS         4    /* PCI slots 3..6 */
+#define VM_VIF_MAX_HOSTFWD  16
+
+enum vm_vif_backend {
+	VM_VIF_USER,     /* libslirp's user-mode network (no bridge=) */
+	VM_VIF_TAP,      /* a TAP device on bridge= (or set up by script=) */
+};
+
+enum vm_vif_model {
+	VM_VIF_RTL8139,  /* Realtek 8139C+, PCI 10ec:8139 (the default),
+			  * as QEMU's: Linux's 8139cp drives it */
+	VM_VIF_RTL8139C, /* model=rtl8139c (ours): the plain 8139C without
+			  * C+ mode, which Linux's 8139too drives */
+};
+
+/* hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT (QEMU's
+ * user-net syntax); addresses in network byte order, 0: any / the guest's
+ * DHCP address. */
+struct vm_hostfwd {
+	bool udp;
+	uint32_t host_addr, guest_addr;
+	uint16_t host_port, guest_port;
+	char text[64];           /* as written, for messages */
+};
+
+struct vm_vif {
+	enum vm_vif_backend backend;
+	enum vm_vif_model model;
+	uint8_t mac[6];
+	bool mac_given;          /* false: derived from the name and index */
+	char *bridge;            /* TAP: the bridge to join; NULL with script */
+	char *script;            /* TAP: run instead of the bridge step */
+	char *vifname;           /* TAP: its name; NULL: vmm-NAME.N */
+	char *ip;                /* as written: the script's $ip; user mode:
+				  * the address DHCP hands out */
+	uint32_t user_guest_ip;  /* user mode: network order; 0 = 10.0.2.15 */
+	/* rate=: a token bucket on the guest's transmit, refilled by
+	 * rate_bytes_per_interval every rate_interval_us; 0: no limit */
+	uint64_t rate_bytes_per_sec;
+	uint64_t rate_interval_us;
+	uint64_t rate_bytes_per_interval;
+	struct vm_hostfwd hostfwd[VM_VIF_MAX_HOSTFWD];
+	unsigned nr_hostfwd;
+	char *tftp;              /* user mode: slirp's TFTP root */
+	char *bootfile;          /* user mode: DHCP's boot file name */
+	char entry[160];         /* the entry as written (shortened) */
+	char where[64];          /* "FILE:LINE", for messages */
+};
+
 struct vm_config {
 	char *source;            /* the config file, for messages */
 	char *name;
@@ -115,7 +168,8 @@ struct vm_config {
 	 * it is the default */
 	char where_on_poweroff[64], where_on_reboot[64], where_on_crash[64];
 
-	/* vif = [ ... ] entries: counted only, the NIC is not there yet */
+	/* vif = [ ... ]: the NICs, in the list's order (PCI slots 3..6) */
+	struct vm_vif vifs[VM_MAX_VIFS];
 	unsigned nr_vifs;
 	char where_vif[64];
 

@@ -6,8 +6,8 @@
  *                    settings: KEY, VALUE and where it was written;
  *   config.c         the key table: each setting applied to vm_config,
  *                    then the whole checked;
- *   config_disk.c    one `disk = [ ... ]` entry (a device specification;
- *                    vif's will sit beside it).
+ *   config_disk.c    one `disk = [ ... ]` entry (a device specification);
+ *   config_vif.c     one `vif = [ ... ]` entry (a NIC and its backend).
  */
 #ifndef VMM_CONFIG_INTERNAL_H
 #define VMM_CONFIG_INTERNAL_H
@@ -115,5 +115,13 @@ bool config_value_is_off(const struct value *v);
 const char *config_path_problem(const char *path, bool block_ok);
 /* disk = [ ... ] */
 int config_key_disk(struct apply *a, const struct setting *s);
+
+/* ---- config_vif.c ------------------------------------------------------ */
+
+/* vif = [ ... ] */
+int config_key_vif(struct apply *a, const struct setting *s);
+/* After all keys: default MACs (from the name), duplicates refused. */
+int config_vif_finish(struct apply *a);
+void config_vif_free(struct vm_vif *v);
 
 #endif /* VMM_CONFIG_INTERNAL_H */

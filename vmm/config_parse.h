@@ -44,7 +44,7 @@ void config_free(struct vm_config *cfg);
 
 /*
  * What a parsed config asks that the monitor cannot carry out yet
- * (on_* = 'preserve', 'rename-restart', 'coredump-*'; vif entries):
+ * (on_* = 'preserve', 'rename-restart', 'coredump-*'):
  * 0, or -1 with "FILE:LINE: KEY: ..." in ERR. `vmm create` asks this
  * before it starts the guest; the list shrinks as the monitor learns.
  */

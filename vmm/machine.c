@@ -33,12 +33,15 @@
 #include "devmodel/display/display.h"
 #include "devmodel/display/stdvga.h"
 #include "devmodel/input/input.h"
+#include "devmodel/net/net.h"
+#include "devmodel/net/rtl8139.h"
 #include "devmodel/storage/piix_ide.h"
 #include "vmm/acpi_dsdt.h"
 #include "vmm/firmware.h"
 #include "vmm/linuxboot.h"
 #include "vmm/machine.h"
 #include "vmm/memmap.h"
+#include "vmm/net/backends.h"
 #include "vmm/vram.h"
 
 #define BIOS_MAX_SIZE (16 * MiB)
@@ -49,6 +52,12 @@
 #define VGABIOS_MAX_SIZE (1 * MiB)
 /* QEMU's 00:02.0 for the VGA. */
 #define STDVGA_SLOT 2
+/* The NICs on 00:03.0 .. 00:06.0, in the vif list's order (QEMU's first
+ * free slots after the VGA). */
+#define NIC_FIRST_SLOT 3
+/* Debian's ipxe-qemu: iPXE as the RTL8139's PXE option ROM. */
+#define PXE_ROM_RTL8139 "/usr/lib/ipxe/qemu/pxe-rtl8139.rom"
+#define PXE_ROM_MAX_SIZE (1 * MiB)
 
 struct machine_devices {
 	struct pci_bus *pci;
@@ -79,6 +88,10 @@ struct machine_devices {
 	struct vga_vram_ops vram_ops;
 	struct stdvga *stdvga;
 	struct input_sink input;
+	/* The network: each vif's backend (user mode or TAP) and its NIC. */
+	struct net_backend *net[VM_MAX_VIFS];
+	struct rtl8139 *nic[VM_MAX_VIFS];
+	bool pxe_rom;		/* the NICs carry iPXE: 'n' can boot */
 };
 
 /* Threads for block I/O: enough for both IDE channels to transfer at once. */
@@ -331,12 +344,12 @@ static int setup_e820(struct machine *m)
  * `boot` letters -> SeaBIOS's bootorder file: one device path per line,
  * glob-matched against the paths SeaBIOS builds (src/boot.c): an IDE drive
  * is "/pci@i0cf8/" "*@1,1/drive@CHANNEL/disk@UNIT", for disks and CD-ROMs
- * alike. 'c' lists the hard disks, 'd' the CD-ROM drives, in vdev order;
- * a floppy ('a') and the network ('n') have no device here yet. Drives not
+ * alike. 'c' lists the hard disks, 'd' the CD-ROM drives, in vdev order,
+ * 'n' the NICs' iPXE ROMs in vif order; a floppy ('a') has no device. Drives not
  * named still boot after the named ones, at SeaBIOS's default priority.
  */
 static void bootorder_text(const struct vm_config *cfg, bool linux_rom,
-			   char *buf, size_t len)
+			   bool pxe_rom, char *buf, size_t len)
 {
 	size_t used = 0;
 
@@ -347,6 +360,17 @@ static void bootorder_text(const struct vm_config *cfg, bool linux_rom,
 	for (const char *letter = cfg->boot; *letter; letter++) {
 		enum vm_disk_media media;
 
+		if (*letter == 'n' && pxe_rom) {
+			/* each NIC's iPXE, in vif order: SeaBIOS globs a PCI
+			 * ROM's boot entry as "*@SLOT" under /pci@i0cf8
+			 * (boot.c, bootprio_find_pci_rom); QEMU's path fits */
+			for (unsigned i = 0; i < cfg->nr_vifs && used < len; i++)
+				used += snprintf(buf + used, len - used,
+						 "/pci@i0cf8/ethernet@%x/"
+						 "ethernet-phy@0\n",
+						 NIC_FIRST_SLOT + i);
+			continue;
+		}
 		if (*letter == 'c')
 			media = VM_DISK_HD;
 		else if (*letter == 'd')
@@ -480,7 +504,8 @@ static int setup_fwcfg(struct machine *m, char *err, size_t errlen)
 		return -1;
 	if (cfg->kernel && setup_linux_boot(m, err, errlen) < 0)
 		return -1;
-	bootorder_text(cfg, cfg->kernel != NULL, bootorder, sizeof(bootorder));
+	bootorder_text(cfg, cfg->kernel != NULL, m->dev->pxe_rom, bootorder,
+		       sizeof(bootorder));
 	return fwcfg_set_bootorder(fw, bootorder);
 }
 
@@ -642,6 +667,85 @@ static void destroy_display(struct machine_devices *d)
 		display_destroy(d->display);
 }
 
+/*
+ * The network (vif = [ ... ]): per entry a backend (libslirp's user-mode
+ * network, or a TAP on a bridge / set up by a script) and an RTL8139 on
+ * slots 3..6 with iPXE as its option ROM when Debian's ipxe-qemu is there.
+ * The backends' threads deliver under the machine lock (net.h).
+ */
+static int create_network(struct machine *m, char *err, size_t errlen)
+{
+	const struct vm_config *cfg = m->cfg;
+	struct machine_devices *d = m->dev;
+	void *rom = NULL;
+	size_t rom_size = 0;
+	char why[384];
+
+	if (!cfg->nr_vifs)
+		return 0;
+	rom = firmware_read_file(PXE_ROM_RTL8139, &rom_size, PXE_ROM_MAX_SIZE,
+				 why, sizeof(why));
+	if (!rom && strchr(cfg->boot, 'n'))
+		fprintf(stderr, "vmm: boot = '%s': no network boot: %s "
+			"(Debian's ipxe-qemu package has it)\n", cfg->boot, why);
+	d->pxe_rom = rom != NULL;
+	for (unsigned i = 0; i < cfg->nr_vifs; i++) {
+		const struct vm_vif *vif = &cfg->vifs[i];
+		struct rtl8139_config nc = {
+			.timers = &m->timers, .rom = rom, .rom_size = rom_size,
+			.revision = vif->model == VM_VIF_RTL8139C ?
+				    RTL8139_REVISION_8139C : 0,
+		};
+
+		d->net[i] = vif->backend == VM_VIF_TAP ?
+			net_tap_create(vif, i, cfg->name, &m->lock, err, errlen) :
+			net_user_create(vif, i, cfg->name, &m->lock, err, errlen);
+		if (!d->net[i])
+			goto fail;
+		memcpy(nc.mac, vif->mac, sizeof(nc.mac));
+		nc.backend = d->net[i];
+		d->nic[i] = rtl8139_create(d->pci, NIC_FIRST_SLOT + i, &m->mem,
+					   &nc, why, sizeof(why));
+		if (!d->nic[i]) {
+			snprintf(err, errlen, "%s: vif: '%s': the RTL8139: %s",
+				 vif->where, vif->entry, why);
+			goto fail;
+		}
+	}
+	free(rom);
+	return 0;
+fail:
+	free(rom);
+	return -1;
+}
+
+static void destroy_network(struct machine *m)
+{
+	struct machine_devices *d = m->dev;
+
+	for (unsigned i = 0; i < VM_MAX_VIFS; i++) {
+		/* the backend's thread may be delivering: cut it off under
+		 * the lock first, then the NIC, then the backend */
+		if (d->net[i]) {
+			pthread_mutex_lock(&m->lock);
+			net_backend_attach(d->net[i], &(struct net_client){ 0 });
+			pthread_mutex_unlock(&m->lock);
+		}
+		if (d->nic[i])
+			rtl8139_destroy(d->nic[i]);
+		/* frames lost on the way, worth a line when there were any */
+		if (d->net[i] && (d->net[i]->rx_dropped || d->net[i]->tx_dropped))
+			fprintf(stderr, "vmm: vif %u (%s): %llu frames to the guest "
+				"dropped, %llu from it\n", i, d->net[i]->ops->kind,
+				(unsigned long long)d->net[i]->rx_dropped,
+				(unsigned long long)d->net[i]->tx_dropped);
+		if (d->net[i])
+			net_backend_destroy(d->net[i]);
+		d->nic[i] = NULL;
+		d->net[i] = NULL;
+	}
+}
+
 /* --- devices ------------------------------------------------------------- */
 
 static enum chardev_kind serial_kind(enum serial_backend b)
@@ -721,7 +825,8 @@ static int create_devices(struct machine *m, char *err, size_t errlen)
 	}
 	d->input = (struct input_sink){ .key = input_key, .pointer = input_pointer,
 					.opaque = m };
-	if (create_storage(m, err, errlen) < 0 || create_display(m, err, errlen) < 0)
+	if (create_storage(m, err, errlen) < 0 || create_display(m, err, errlen) < 0 ||
+	    create_network(m, err, errlen) < 0)
 		return -1;
 	setup_cmos(m);
 	return setup_fwcfg(m, err, errlen);
@@ -733,6 +838,7 @@ static void destroy_devices(struct machine *m)
 
 	if (!d)
 		return;
+	destroy_network(m);
 	destroy_display(d);
 	if (d->com1)
 		uart_destroy(d->com1);
