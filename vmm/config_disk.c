@@ -427,21 +427,6 @@ static int disk_parse(struct disk_ctx *dc, const char *p)
 	}
 }
 
-/* "FILE:LINE" in a vm_disk's where[], the file name shortened from the
- * left if it must be: the line number is the useful end. */
-static void disk_where(char *buf, size_t size, const char *source, int line)
-{
-	char full[1024];
-	size_t n;
-
-	config_where_prefix(full, sizeof(full), source, line);
-	n = strlen(full);
-	if (n < size)
-		memcpy(buf, full, n + 1);
-	else
-		snprintf(buf, size, "...%s", full + n - (size - 4));
-}
-
 /* An image we can open: NULL, or why not. */
 const char *config_path_problem(const char *path, bool block_ok)
 {
@@ -505,7 +490,7 @@ static int disk_finish(struct disk_ctx *dc, struct vm_disk *d)
 		.ide_index = ide,
 	};
 	snprintf(d->vdev, sizeof(d->vdev), "%s", sp->vdev);
-	disk_where(d->where, sizeof(d->where), dc->s->source,
+	config_where_short(d->where, sizeof(d->where), dc->s->source,
 		   dc->item->line);
 	if (sp->target && sp->target[0])
 		config_set_string(&d->path, sp->target);

@@ -74,6 +74,9 @@ struct apply {
 
 /* "SOURCE:LINE", or "SOURCE" for line 0 (the command line). */
 void config_where_prefix(char *buf, size_t len, const char *source, int line);
+/* The same for a fixed where[] of an entry (disk, vif): the file name
+ * shortened from the left if it must be, the line number is the useful end. */
+void config_where_short(char *buf, size_t size, const char *source, int line);
 
 /* "SOURCE:LINE: message" into ERR; returns -1. */
 int __attribute__((format(printf, 5, 6)))

@@ -35,6 +35,19 @@ void config_where_prefix(char *buf, size_t len, const char *source, int line)
 		snprintf(buf, len, "%s", source);
 }
 
+void config_where_short(char *buf, size_t size, const char *source, int line)
+{
+	char full[1024];
+	size_t n;
+
+	config_where_prefix(full, sizeof(full), source, line);
+	n = strlen(full);
+	if (n < size)
+		memcpy(buf, full, n + 1);
+	else
+		snprintf(buf, size, "...%s", full + n - (size - 4));
+}
+
 int __attribute__((format(printf, 5, 6)))
 config_fail_at(char *err, size_t errlen, const char *source, int line,
 	const char *fmt, ...)

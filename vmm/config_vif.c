@@ -564,19 +564,6 @@ static int vif_finish(struct vif_ctx *vc)
 	return 0;
 }
 
-static void vif_where(char *buf, size_t size, const char *source, int line)
-{
-	char full[1024];
-	size_t n;
-
-	config_where_prefix(full, sizeof(full), source, line);
-	n = strlen(full);
-	if (n < size)
-		memcpy(buf, full, n + 1);
-	else
-		snprintf(buf, size, "...%s", full + n - (size - 4));
-}
-
 static void free_vif(struct vm_vif *v)
 {
 	free(v->bridge);
@@ -622,7 +609,7 @@ static int vif_entry(struct apply *a, const struct setting *s,
 		return -1;
 	}
 	snprintf(v->entry, sizeof(v->entry), "%s", item->str);
-	vif_where(v->where, sizeof(v->where), s->source, item->line);
+	config_where_short(v->where, sizeof(v->where), s->source, item->line);
 	cfg->nr_vifs++;
 	return 0;
 }
