@@ -190,22 +190,3 @@ int net_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return e;
 }
-
-int netq_drain_rated(struct net_frameq *q, struct net_rate *rate,
-		     void (*out)(void *opaque, const void *data, size_t len),
-		     void *opaque)
-{
-	struct net_frame f;
-	size_t len;
-	uint64_t wait_ns;
-
-	while (netq_peek(q, &len)) {
-		if (!net_rate_take(rate, len, net_now_ns(), &wait_ns))
-			return (int)((wait_ns + 999999) / 1000000);
-		if (!netq_pop(q, &f))
-			break;
-		out(opaque, f.data, f.len);
-		free(f.data);
-	}
-	return -1;
-}

@@ -62,12 +62,6 @@ bool net_rate_take(struct net_rate *r, size_t len, uint64_t now_ns,
 
 uint64_t net_now_ns(void);
 
-/* A backend's transmit: the queued frames to OUT (which must not keep
- * them) as far as RATE lets them; the ms until more may go, or -1. */
-int netq_drain_rated(struct net_frameq *q, struct net_rate *rate,
-		     void (*out)(void *opaque, const void *data, size_t len),
-		     void *opaque);
-
 /*
  * One frame to the NIC under the device-model lock, as
  * net_backend_deliver() does, but telling "no room now" (false: keep the

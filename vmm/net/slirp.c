@@ -243,12 +243,23 @@ static void flush_rx(struct user_net *u)
 	}
 }
 
-/* One of the guest's frames into slirp (netq_drain_rated). */
-static void tx_to_slirp(void *opaque, const void *data, size_t len)
+/* The guest's frames into slirp, as far as rate= lets them: the wait
+ * until more may go, in ms (-1: nothing waits). */
+static int feed_tx(struct user_net *u)
 {
-	struct user_net *u = opaque;
+	struct net_frame f;
+	size_t len;
+	uint64_t wait_ns;
 
-	slirp_input(u->slirp, data, (int)len);
+	while (netq_peek(&u->tx, &len)) {
+		if (!net_rate_take(&u->rate, len, net_now_ns(), &wait_ns))
+			return (int)((wait_ns + 999999) / 1000000);
+		if (!netq_pop(&u->tx, &f))
+			break;
+		slirp_input(u->slirp, f.data, (int)f.len);
+		free(f.data);
+	}
+	return -1;
 }
 
 static void run_timers(struct user_net *u)
@@ -280,7 +291,7 @@ static void *user_thread(void *opaque)
 		uint64_t count;
 
 		flush_rx(u);
-		tx_wait = netq_drain_rated(&u->tx, &u->rate, tx_to_slirp, u);
+		tx_wait = feed_tx(u);
 		u->npfd = 0;
 		slirp_pollfds_fill(u->slirp, &timeout, add_poll, u);
 		add_poll(u->wake_fd, SLIRP_POLL_IN, u);

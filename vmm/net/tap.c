@@ -285,10 +285,22 @@ static void write_out(struct tap_net *t, const void *buf, size_t len)
 	}
 }
 
-/* One queued frame onto the TAP (netq_drain_rated). */
-static void tx_to_tap(void *opaque, const void *data, size_t len)
+/* Queued frames out as rate= lets them; the ms until more may go, or -1. */
+static int drain_tx(struct tap_net *t)
 {
-	write_out(opaque, data, len);
+	struct net_frame f;
+	size_t len;
+	uint64_t wait_ns;
+
+	while (netq_peek(&t->tx, &len)) {
+		if (!net_rate_take(&t->rate, len, net_now_ns(), &wait_ns))
+			return (int)((wait_ns + 999999) / 1000000);
+		if (!netq_pop(&t->tx, &f))
+			break;
+		write_out(t, f.data, f.len);
+		free(f.data);
+	}
+	return -1;
 }
 
 static void *tap_thread(void *opaque)
@@ -308,7 +320,7 @@ static void *tap_thread(void *opaque)
 						     t->rx_len))
 			t->rx_len = 0;
 		if (t->rate_limited)
-			wait = netq_drain_rated(&t->tx, &t->rate, tx_to_tap, t);
+			wait = drain_tx(t);
 		/* read the TAP only when a frame can go on */
 		if (!t->rx_len)
 			pfd[1].events = POLLIN;
